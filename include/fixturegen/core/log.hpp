@@ -1,0 +1,25 @@
+#pragma once
+
+#include <fmt/format.h>
+
+#include <string_view>
+
+namespace fixturegen::log {
+
+// Logs and progress go to stderr; stdout is reserved for data.
+enum class Level { Quiet, Normal, Verbose };
+void set_level(Level level);
+Level level();
+
+void info(std::string_view message);     // shown unless --quiet
+void detail(std::string_view message);   // shown with --verbose
+void warning(std::string_view message);  // "fixturegen: warning: ..."
+
+template <class... Args>
+void info(fmt::format_string<Args...> f, Args&&... args) { info(std::string_view(fmt::format(f, std::forward<Args>(args)...))); }
+template <class... Args>
+void detail(fmt::format_string<Args...> f, Args&&... args) { if (level() == Level::Verbose) detail(std::string_view(fmt::format(f, std::forward<Args>(args)...))); }
+template <class... Args>
+void warning(fmt::format_string<Args...> f, Args&&... args) { warning(std::string_view(fmt::format(f, std::forward<Args>(args)...))); }
+
+}  // namespace fixturegen::log

@@ -1,0 +1,182 @@
+#pragma once
+
+#include <fixturegen/json/handler.hpp>
+#include <fixturegen/json/reader.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fixturegen::json {
+
+enum class Kind : std::uint8_t { Null, Bool, Integer, Float, String, Array, Object };
+
+std::string_view kind_name(Kind kind);  // "null", "boolean", "integer", ...
+
+class Document;
+
+// A read-only handle to one value inside a Document: a pointer and an index,
+// cheap to copy. Valid as long as its Document lives and is not moved from.
+class Value {
+public:
+  Value() = default;
+
+  Kind kind() const;
+  bool is_null() const { return kind() == Kind::Null; }
+  bool is_bool() const { return kind() == Kind::Bool; }
+  bool is_integer() const { return kind() == Kind::Integer; }
+  bool is_float() const { return kind() == Kind::Float; }
+  bool is_number() const { return is_integer() || is_float(); }
+  bool is_string() const { return kind() == Kind::String; }
+  bool is_array() const { return kind() == Kind::Array; }
+  bool is_object() const { return kind() == Kind::Object; }
+
+  bool as_bool() const;
+  // Integers: whether the value fits in 64 bits, the value when it does, and
+  // always the exact decimal text (canonical: no "-0", no leading zeros).
+  bool fits_int64() const;
+  std::int64_t as_int() const;
+  std::string_view integer_text() const;
+  // Any number as the nearest double.
+  double as_double() const;
+  std::string_view as_string() const;
+
+  // Arrays and objects: number of elements or members.
+  std::size_t size() const;
+
+  class ElementIterator;
+  class MemberIterator;
+  struct Member;
+  struct Elements {
+    const Document* doc;
+    std::uint32_t first, last;
+    ElementIterator begin() const;
+    ElementIterator end() const;
+  };
+  struct Members {
+    const Document* doc;
+    std::uint32_t first, last;
+    MemberIterator begin() const;
+    MemberIterator end() const;
+  };
+  Elements elements() const;  // empty unless an array
+  Members members() const;    // empty unless an object
+  // The member named `key` (the first, though documents refuse duplicates).
+  std::optional<Value> find(std::string_view key) const;
+
+  const Document* document() const { return m_doc; }
+  std::uint32_t index() const { return m_index; }
+
+private:
+  friend class Document;
+  Value(const Document* doc, std::uint32_t index) : m_doc(doc), m_index(index) {}
+  const Document* m_doc = nullptr;
+  std::uint32_t m_index = 0;
+};
+
+struct Value::Member {
+  std::string_view key;
+  Value value;
+};
+
+class Value::ElementIterator {
+public:
+  Value operator*() const { return Value(m_doc, m_index); }
+  ElementIterator& operator++();
+  bool operator==(const ElementIterator& other) const { return m_index == other.m_index; }
+
+private:
+  friend struct Value::Elements;
+  ElementIterator(const Document* doc, std::uint32_t index) : m_doc(doc), m_index(index) {}
+  const Document* m_doc;
+  std::uint32_t m_index;
+};
+
+class Value::MemberIterator {
+public:
+  Member operator*() const;
+  MemberIterator& operator++();
+  bool operator==(const MemberIterator& other) const { return m_index == other.m_index; }
+
+private:
+  friend struct Value::Members;
+  MemberIterator(const Document* doc, std::uint32_t index) : m_doc(doc), m_index(index) {}
+  const Document* m_doc;
+  std::uint32_t m_index;  // the key's node; the value follows it
+};
+
+// A parsed JSON document stored as a flat tape (one 16-byte node per value,
+// in document order, containers knowing where they end), after simdjson's
+// layout: one allocation for the nodes and one for the strings, no
+// recursion to build or destroy, so depth is limited only by the reader.
+class Document {
+public:
+  Document() = default;
+
+  // Parses `text` strictly (see read_json). On error `out` is left empty.
+  static std::optional<ParseError> parse(std::string_view text, Document& out,
+                                         const ReaderOptions& options = {});
+
+  bool empty() const { return m_nodes.empty(); }
+  Value root() const { return Value(this, 0); }
+
+  // Memory held by the tape, for benchmarks and limits.
+  std::size_t memory_bytes() const;
+
+private:
+  friend class Value;
+  friend class DocumentBuilder;
+  struct Node {
+    Kind kind;
+    std::uint8_t flags;  // Integer: 1 when it fits in int64; Object key nodes: 2
+    std::uint16_t unused;
+    std::uint32_t size;  // strings and big integers: byte length; containers: count
+    std::uint64_t payload;  // value bits, string offset, or a container's end index
+  };
+  static_assert(sizeof(Node) == 16);
+  std::uint32_t next_sibling(std::uint32_t index) const;
+
+  std::vector<Node> m_nodes;
+  std::string m_strings;
+};
+
+// Builds a Document from events: the reader's, or any producer's (the
+// normalizer buffers a subtree it must sort this way).
+class DocumentBuilder final : public JsonHandler {
+public:
+  DocumentBuilder();
+  // Hands over the finished document and resets the builder.
+  Document take();
+
+  bool null_value() override;
+  bool bool_value(bool value) override;
+  bool integer_value(std::string_view text, std::int64_t value, bool fits) override;
+  bool float_value(double value) override;
+  bool string_value(std::string_view value) override;
+  bool begin_object() override;
+  bool key(std::string_view name) override;
+  bool end_object() override;
+  bool begin_array() override;
+  bool end_array() override;
+
+private:
+  std::uint32_t push(Kind kind, std::uint8_t flags, std::uint32_t size, std::uint64_t payload);
+  std::uint32_t push_string(Kind kind, std::uint8_t flags, std::string_view text);
+  bool close();
+
+  Document m_doc;
+  std::vector<std::uint32_t> m_open;  // indices of the open containers
+};
+
+// Replays `value` as events into `handler`, without recursion.
+// Returns false when the handler stopped.
+bool emit(Value value, JsonHandler& handler);
+
+// JSON equality as JSON Schema defines it for `enum`, `const` and
+// `uniqueItems`: numbers compare by value (1 == 1.0), objects ignore order.
+bool json_equal(Value a, Value b);
+
+}  // namespace fixturegen::json

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Installs everything fixturegen needs on a Debian 12 machine, as root.
+# Idempotent: a second run only checks that everything is there.
+set -euo pipefail
+
+apt_packages=(
+  build-essential g++ cmake ninja-build git
+  libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
+  libpcre2-dev libtomlplusplus-dev
+  python3 nodejs npm
+)
+
+need_apt=()
+for p in "${apt_packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || need_apt+=("$p")
+done
+# nodejs/npm may come from elsewhere (nvm, a newer image); accept any working node.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  need_apt=("${need_apt[@]/nodejs}"); need_apt=("${need_apt[@]/npm}")
+fi
+need=()
+for p in "${need_apt[@]}"; do [[ -n "$p" ]] && need+=("$p"); done
+
+if ((${#need[@]})); then
+  echo "setup: installing ${need[*]}" >&2
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update -qq
+  apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
+fi
+
+# just is not packaged for Debian 12. The rust-just wrapper needs Node 20; the
+# platform package carries the binary itself and works on Node 18 and 20.
+if ! command -v just >/dev/null; then
+  echo "setup: installing just from npm (rust-just-linux-x64)" >&2
+  npm install -g --silent rust-just-linux-x64 >/dev/null
+  prefix=$(npm prefix -g)
+  ln -sf "$prefix/lib/node_modules/rust-just-linux-x64/bin/just" /usr/local/bin/just
+fi
+just --version >&2

@@ -1,0 +1,86 @@
+#include <fixturegen/cli/app.hpp>
+#include <fixturegen/cli/command.hpp>
+#include <fixturegen/core/interrupt.hpp>
+#include <fixturegen/core/log.hpp>
+#include <fixturegen/core/version.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <array>
+#include <cstdio>
+#include <exception>
+
+namespace fixturegen::cli {
+namespace {
+
+// Every subcommand, in the order `--help` lists them. Adding one is one line
+// here plus its cmd_*.cpp file.
+constexpr std::array kCommands{
+    CommandSpec{"normalize", "Rewrite captures into stable, Python-identical bytes", setup_normalize},
+    CommandSpec{"schemas", "Compile scenarios/ into JSON Schemas (and check they are current)", setup_schemas},
+    CommandSpec{"validate", "Check captures against the schemas compiled from scenarios/", setup_validate},
+};
+
+void print_error(const Error& error) {
+  std::fprintf(stderr, "fixturegen: error: %s\n", error.message.c_str());
+  if (!error.hint.empty()) std::fprintf(stderr, "fixturegen: hint: %s\n", error.hint.c_str());
+}
+
+}  // namespace
+
+int run(int argc, char** argv) {
+  CLI::App app{"fixturegen — live-binary test fixtures for the Rocky engine:\n"
+               "capture (regen), normalize, compile scenarios into schemas, validate.",
+               "fixturegen"};
+  app.set_version_flag("--version", fmt::format("fixturegen {}", version()));
+  app.require_subcommand(1);
+  app.fallthrough();
+  bool verbose = false;
+  bool quiet = false;
+  app.add_flag("-v,--verbose", verbose, "Log every step to stderr");
+  app.add_flag("-q,--quiet", quiet, "Log only warnings and errors");
+
+  CommandAction action;
+  for (const CommandSpec& spec : kCommands) {
+    CLI::App* sub = app.add_subcommand(std::string(spec.name), std::string(spec.summary));
+    CommandAction made = spec.setup(*sub);
+    sub->callback([&action, made] { action = made; });
+  }
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);  // prints help on stdout, exit 0
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "fixturegen: error: %s\n", e.what());
+    std::fprintf(stderr, "fixturegen: hint: run 'fixturegen --help' or 'fixturegen SUBCOMMAND --help'\n");
+    return to_int(ExitCode::UsageError);
+  }
+
+  log::set_level(quiet ? log::Level::Quiet : verbose ? log::Level::Verbose : log::Level::Normal);
+  install_interrupt_handler();
+
+  try {
+    Expected<ExitCode> result = action();
+    if (!result) {
+      print_error(result.error());
+      return to_int(result.error().code);
+    }
+    return to_int(*result);
+  } catch (const std::bad_alloc&) {
+    print_error(Error::io("out of memory", "the input may be larger than this machine can hold"));
+    return to_int(ExitCode::EngineOrIoError);
+  } catch (const std::exception& e) {
+    // A bug, not bad input: bad input is reported as an Error value.
+    print_error(Error::io(fmt::format("internal error: {}", e.what()),
+                          "please report this with the command line that caused it"));
+    return to_int(ExitCode::EngineOrIoError);
+  }
+}
+
+}  // namespace fixturegen::cli

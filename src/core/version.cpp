@@ -1,0 +1,7 @@
+#include <fixturegen/core/version.hpp>
+
+namespace fixturegen {
+
+std::string_view version() { return FIXTUREGEN_VERSION; }
+
+}  // namespace fixturegen
