@@ -8,7 +8,6 @@
 #include <fmt/format.h>
 
 #include <array>
-#include <cstdio>
 #include <exception>
 
 namespace fixturegen::cli {
@@ -21,11 +20,6 @@ constexpr std::array kCommands{
     CommandSpec{"schemas", "Compile scenarios/ into JSON Schemas (and check they are current)", setup_schemas},
     CommandSpec{"validate", "Check captures against the schemas compiled from scenarios/", setup_validate},
 };
-
-void print_error(const Error& error) {
-  std::fprintf(stderr, "fixturegen: error: %s\n", error.message.c_str());
-  if (!error.hint.empty()) std::fprintf(stderr, "fixturegen: hint: %s\n", error.hint.c_str());
-}
 
 }  // namespace
 
@@ -57,8 +51,7 @@ int run(int argc, char** argv) {
   } catch (const CLI::CallForVersion& e) {
     return app.exit(e);
   } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "fixturegen: error: %s\n", e.what());
-    std::fprintf(stderr, "fixturegen: hint: run 'fixturegen --help' or 'fixturegen SUBCOMMAND --help'\n");
+    log::error(Error::usage(e.what(), "run 'fixturegen --help' or 'fixturegen SUBCOMMAND --help'"));
     return to_int(ExitCode::UsageError);
   }
 
@@ -68,16 +61,16 @@ int run(int argc, char** argv) {
   try {
     Expected<ExitCode> result = action();
     if (!result) {
-      print_error(result.error());
+      log::error(result.error());
       return to_int(result.error().code);
     }
     return to_int(*result);
   } catch (const std::bad_alloc&) {
-    print_error(Error::io("out of memory", "the input may be larger than this machine can hold"));
+    log::error(Error::io("out of memory", "the input may be larger than this machine can hold"));
     return to_int(ExitCode::EngineOrIoError);
   } catch (const std::exception& e) {
     // A bug, not bad input: bad input is reported as an Error value.
-    print_error(Error::io(fmt::format("internal error: {}", e.what()),
+    log::error(Error::io(fmt::format("internal error: {}", e.what()),
                           "please report this with the command line that caused it"));
     return to_int(ExitCode::EngineOrIoError);
   }

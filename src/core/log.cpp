@@ -34,4 +34,9 @@ void detail(std::string_view message) {
 }
 void warning(std::string_view message) { logger().warn("warning: {}", message); }
 
+void error(const Error& error) {
+  logger().error("error: {}", error.message);
+  if (!error.hint.empty()) logger().error("hint: {}", error.hint);
+}
+
 }  // namespace fixturegen::log

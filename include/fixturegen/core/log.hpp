@@ -1,5 +1,7 @@
 #pragma once
 
+#include <fixturegen/core/error.hpp>
+
 #include <fmt/format.h>
 
 #include <string_view>
@@ -14,6 +16,9 @@ Level level();
 void info(std::string_view message);     // shown unless --quiet
 void detail(std::string_view message);   // shown with --verbose
 void warning(std::string_view message);  // "fixturegen: warning: ..."
+// The one format for errors: "fixturegen: error: MESSAGE" and, when the
+// error knows what to do next, "fixturegen: hint: HINT". Always shown.
+void error(const Error& error);
 
 template <class... Args>
 void info(fmt::format_string<Args...> f, Args&&... args) { info(std::string_view(fmt::format(f, std::forward<Args>(args)...))); }

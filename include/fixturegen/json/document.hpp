@@ -5,6 +5,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -17,6 +18,8 @@ enum class Kind : std::uint8_t { Null, Bool, Integer, Float, String, Array, Obje
 std::string_view kind_name(Kind kind);  // "null", "boolean", "integer", ...
 
 class Document;
+class Value;
+bool emit(Value value, JsonHandler& handler);
 
 // A read-only handle to one value inside a Document: a pointer and an index,
 // cheap to copy. Valid as long as its Document lives and is not moved from.
@@ -72,6 +75,7 @@ public:
 
 private:
   friend class Document;
+  friend bool emit(Value value, JsonHandler& handler);
   Value(const Document* doc, std::uint32_t index) : m_doc(doc), m_index(index) {}
   const Document* m_doc = nullptr;
   std::uint32_t m_index = 0;
@@ -84,19 +88,38 @@ struct Value::Member {
 
 class Value::ElementIterator {
 public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = Value;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = Value;
+
+  ElementIterator() = default;
   Value operator*() const { return Value(m_doc, m_index); }
   ElementIterator& operator++();
+  ElementIterator operator++(int) {
+    ElementIterator before = *this;
+    ++*this;
+    return before;
+  }
   bool operator==(const ElementIterator& other) const { return m_index == other.m_index; }
 
 private:
   friend struct Value::Elements;
   ElementIterator(const Document* doc, std::uint32_t index) : m_doc(doc), m_index(index) {}
-  const Document* m_doc;
-  std::uint32_t m_index;
+  const Document* m_doc = nullptr;
+  std::uint32_t m_index = 0;
 };
 
 class Value::MemberIterator {
 public:
+  using iterator_category = std::forward_iterator_tag;
+  using value_type = Member;
+  using difference_type = std::ptrdiff_t;
+  using pointer = void;
+  using reference = Member;
+
+  MemberIterator() = default;
   Member operator*() const;
   MemberIterator& operator++();
   bool operator==(const MemberIterator& other) const { return m_index == other.m_index; }
@@ -104,8 +127,8 @@ public:
 private:
   friend struct Value::Members;
   MemberIterator(const Document* doc, std::uint32_t index) : m_doc(doc), m_index(index) {}
-  const Document* m_doc;
-  std::uint32_t m_index;  // the key's node; the value follows it
+  const Document* m_doc = nullptr;
+  std::uint32_t m_index = 0;  // the key's node; the value follows it
 };
 
 // A parsed JSON document stored as a flat tape (one 16-byte node per value,
@@ -129,6 +152,7 @@ public:
 private:
   friend class Value;
   friend class DocumentBuilder;
+  friend bool emit(Value value, JsonHandler& handler);
   struct Node {
     Kind kind;
     std::uint8_t flags;  // Integer: 1 when it fits in int64; Object key nodes: 2

@@ -34,6 +34,7 @@ public:
 private:
   void before_value();
   void newline_and_indent(std::size_t depth);
+  bool close_container(char bracket);
 
   std::string& m_out;
   int m_indent;

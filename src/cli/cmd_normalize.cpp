@@ -1,0 +1,135 @@
+#include <fixturegen/cli/command.hpp>
+#include <fixturegen/core/interrupt.hpp>
+#include <fixturegen/core/log.hpp>
+#include <fixturegen/io/file.hpp>
+#include <fixturegen/normalize/normalizer.hpp>
+#include <fixturegen/normalize/rules_file.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+#include <iterator>
+#include <memory>
+
+namespace fixturegen::cli {
+
+namespace {
+
+struct NormalizeOptions {
+  std::string profile;
+  std::string rules_file;
+  bool in_place = false;
+  bool check = false;
+  std::string output;
+  std::vector<std::string> files;
+};
+
+Expected<std::string> read_input(const std::string& file) {
+  if (file != "-") return io::read_file(file);
+  std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
+  if (std::cin.bad()) return Error::io("cannot read standard input");
+  return text;
+}
+
+std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
+
+Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
+  const bool writes_files = options.in_place || options.check;
+  if (options.files.size() > 1 && !writes_files) {
+    return Error::usage(fmt::format("{} files given without --in-place", options.files.size()),
+                        "normalize several files with --in-place (or --check); a single file prints to stdout");
+  }
+  if (!options.output.empty() && writes_files) {
+    return Error::usage("--output excludes --in-place and --check");
+  }
+  if (options.in_place && options.check) return Error::usage("--in-place and --check exclude each other");
+  if (writes_files) {
+    for (const auto& file : options.files) {
+      if (file == "-") return Error::usage("standard input ('-') cannot be normalized --in-place or --check");
+    }
+  }
+
+  auto rules = normalize::resolve_rules(options.profile, options.rules_file);
+  if (!rules) return std::move(rules).error();
+  auto compiled = normalize::compile_rules(std::move(*rules));
+  if (!compiled) return std::move(compiled).error();
+
+  // Each file on its own: one bad file does not stop the others, and a file
+  // that fails is never written.
+  ExitCode worst = ExitCode::Success;
+  std::size_t changed = 0;
+  std::size_t failed = 0;
+  for (const auto& file : options.files) {
+    if (interrupted()) {
+      log::error(Error{ExitCode::Interrupted, "interrupted: files not yet reached were left as they were", {}});
+      return ExitCode::Interrupted;
+    }
+    auto fail = [&](Error error) {
+      ++failed;
+      if (error.code == ExitCode::EngineOrIoError || worst == ExitCode::Success) worst = error.code;
+      log::error(error);
+    };
+    auto input = read_input(file);
+    if (!input) {
+      fail(std::move(input).error());
+      continue;
+    }
+    auto output = normalize::normalize_text(*input, *compiled);
+    if (!output) {
+      fail(Error::check(fmt::format("{}:{}", display_name(file), output.error().message),
+                        writes_files ? "the file was left unchanged; fix the capture or the engine that printed it" : ""));
+      continue;
+    }
+    if (options.check) {
+      if (*output != *input) {
+        ++changed;
+        log::info("would change {}", file);
+      }
+      continue;
+    }
+    if (options.in_place || !options.output.empty()) {
+      const std::string target = options.in_place ? file : options.output;
+      auto written = io::write_file_atomic(target, *output);
+      if (!written) {
+        fail(std::move(written).error());
+        continue;
+      }
+      if (*written) ++changed;
+      log::detail("{} {}", *written ? "normalized" : "unchanged", target);
+      continue;
+    }
+    std::fwrite(output->data(), 1, output->size(), stdout);
+    if (std::fflush(stdout) != 0) return Error::io("cannot write to standard output");
+  }
+
+  if (options.check) {
+    log::info("{} of {} files would change", changed, options.files.size());
+    if (worst == ExitCode::Success && changed > 0) worst = ExitCode::CheckFailed;
+  } else if (options.in_place) {
+    log::info("normalized {} files: {} changed, {} failed", options.files.size(), changed, failed);
+  }
+  return worst;
+}
+
+}  // namespace
+
+CommandAction setup_normalize(CLI::App& sub) {
+  auto options = std::make_shared<NormalizeOptions>();
+  sub.description(
+      "Rewrite captures into stable bytes: durations zeroed, wall-clock times and ids replaced by\n"
+      "sentinels, laid out exactly as Python's json.dump(indent=2). One FILE prints to stdout.");
+  auto* profile = sub.add_option("--profile", options->profile, "Built-in rules: default, rocky-current (default: default)");
+  auto* rules = sub.add_option("--rules", options->rules_file, "Rules file (TOML, docs/normalize-rules.md)")->check(CLI::ExistingFile);
+  profile->excludes(rules);
+  auto* in_place = sub.add_flag("-i,--in-place", options->in_place, "Rewrite each FILE atomically");
+  auto* check = sub.add_flag("--check", options->check, "Write nothing; exit 1 when a FILE is not normalized");
+  auto* output = sub.add_option("-o,--output", options->output, "Write the result to this file (one FILE)");
+  in_place->excludes(check);
+  output->excludes(in_place)->excludes(check);
+  sub.add_option("files", options->files, "Capture files ('-' reads stdin)")->required();
+  return [options] { return run_normalize(*options); };
+}
+
+}  // namespace fixturegen::cli

@@ -1,0 +1,137 @@
+#include <fixturegen/io/file.hpp>
+
+#include <fmt/format.h>
+#include <fmt/std.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fixturegen::io {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+std::string os_reason(int err) { return std::strerror(err); }
+
+// Closes a descriptor on every path out of a function.
+class FileDescriptor {
+public:
+  explicit FileDescriptor(int fd) : m_fd(fd) {}
+  ~FileDescriptor() {
+    if (m_fd >= 0) ::close(m_fd);
+  }
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  int get() const { return m_fd; }
+  int release() { return std::exchange(m_fd, -1); }
+
+private:
+  int m_fd;
+};
+
+mode_t current_umask() {
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  return mask;
+}
+
+}  // namespace
+
+Expected<std::string> read_file(const fs::path& path) {
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  if (fd.get() < 0) return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
+  struct stat info {};
+  if (::fstat(fd.get(), &info) != 0) return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
+  if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
+  std::string content;
+  if (S_ISREG(info.st_mode)) content.reserve(static_cast<std::size_t>(info.st_size));
+  char buffer[1 << 16];
+  for (;;) {
+    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
+    }
+    if (n == 0) break;
+    content.append(buffer, static_cast<std::size_t>(n));
+  }
+  return content;
+}
+
+Expected<bool> write_file_atomic(const fs::path& path, std::string_view content) {
+  mode_t mode = 0666 & ~current_umask();
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (!S_ISREG(info.st_mode)) {
+      return Error::io(fmt::format("cannot write {}: it exists and is not a regular file", path.string()));
+    }
+    mode = info.st_mode & 07777;
+    if (static_cast<std::size_t>(info.st_size) == content.size()) {
+      auto existing = read_file(path);
+      if (existing && *existing == content) return false;
+    }
+  }
+  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  std::error_code ec;
+  fs::create_directories(parent, ec);
+  if (ec) return Error::io(fmt::format("cannot create directory {}: {}", parent.string(), ec.message()));
+
+  std::string temp = (parent / fmt::format(".{}.fixturegen-XXXXXX", path.filename().string())).string();
+  FileDescriptor fd(::mkstemp(temp.data()));
+  if (fd.get() < 0) return Error::io(fmt::format("cannot write {}: {}", path.string(), os_reason(errno)));
+  auto give_up = [&](std::string what) -> Expected<bool> {
+    const int err = errno;
+    ::unlink(temp.c_str());
+    return Error::io(fmt::format("cannot write {}: {}: {}", path.string(), what, os_reason(err)),
+                     "the file was left as it was");
+  };
+  const char* p = content.data();
+  std::size_t left = content.size();
+  while (left > 0) {
+    const ssize_t n = ::write(fd.get(), p, left);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return give_up("write failed");
+    }
+    p += n;
+    left -= static_cast<std::size_t>(n);
+  }
+  if (::fchmod(fd.get(), mode) != 0) return give_up("chmod failed");
+  if (::fsync(fd.get()) != 0) return give_up("fsync failed");
+  if (::close(fd.release()) != 0) return give_up("close failed");
+  if (::rename(temp.c_str(), path.c_str()) != 0) return give_up("rename failed");
+  return true;
+}
+
+Expected<std::vector<fs::path>> list_json_files(const fs::path& root) {
+  std::error_code ec;
+  const auto status = fs::status(root, ec);
+  if (ec || !fs::exists(status)) return Error::io(fmt::format("{} does not exist", root.string()));
+  std::vector<fs::path> files;
+  if (fs::is_regular_file(status)) {
+    files.push_back(root);
+    return files;
+  }
+  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
+  if (ec) return Error::io(fmt::format("cannot list {}: {}", root.string(), ec.message()));
+  for (const auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
+    if (ec) return Error::io(fmt::format("cannot list {}: {}", root.string(), ec.message()));
+    const auto& name = it->path().filename().string();
+    // Hidden entries (our own temp files, editors' swap files) are skipped.
+    if (!name.empty() && name.front() == '.') {
+      if (it->is_directory()) it.disable_recursion_pending();
+      continue;
+    }
+    if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
+  }
+  std::sort(files.begin(), files.end());
+  return files;
+}
+
+}  // namespace fixturegen::io

@@ -1,0 +1,271 @@
+#include <fixturegen/json/document.hpp>
+
+#include <bit>
+#include <charconv>
+#include <limits>
+
+namespace fixturegen::json {
+
+namespace {
+constexpr std::uint8_t kFitsInt64 = 1;
+constexpr std::uint8_t kKeyNode = 2;
+}  // namespace
+
+std::string_view kind_name(Kind kind) {
+  switch (kind) {
+    case Kind::Null: return "null";
+    case Kind::Bool: return "boolean";
+    case Kind::Integer: return "integer";
+    case Kind::Float: return "number";
+    case Kind::String: return "string";
+    case Kind::Array: return "array";
+    case Kind::Object: return "object";
+  }
+  return "unknown";
+}
+
+// --- Value ---------------------------------------------------------------
+
+Kind Value::kind() const { return m_doc->m_nodes[m_index].kind; }
+
+bool Value::as_bool() const { return m_doc->m_nodes[m_index].payload != 0; }
+
+bool Value::fits_int64() const {
+  const auto& node = m_doc->m_nodes[m_index];
+  return node.kind == Kind::Integer && (node.flags & kFitsInt64) != 0;
+}
+
+std::int64_t Value::as_int() const { return static_cast<std::int64_t>(m_doc->m_nodes[m_index].payload); }
+
+std::string_view Value::integer_text() const {
+  const auto& node = m_doc->m_nodes[m_index];
+  if (node.flags & kFitsInt64) {
+    // Formatted on demand into a per-thread buffer: big integers are rare,
+    // and storing text for every integer would double the tape.
+    thread_local char buffer[24];
+    const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(node.payload));
+    return std::string_view(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  }
+  return std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+}
+
+double Value::as_double() const {
+  const auto& node = m_doc->m_nodes[m_index];
+  if (node.kind == Kind::Float) return std::bit_cast<double>(node.payload);
+  if (node.flags & kFitsInt64) return static_cast<double>(static_cast<std::int64_t>(node.payload));
+  const std::string_view text = std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+  double value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (result.ec == std::errc::result_out_of_range) {
+    return text.starts_with('-') ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
+  }
+  return value;
+}
+
+std::string_view Value::as_string() const {
+  const auto& node = m_doc->m_nodes[m_index];
+  return std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+}
+
+std::size_t Value::size() const {
+  const auto& node = m_doc->m_nodes[m_index];
+  return (node.kind == Kind::Array || node.kind == Kind::Object) ? node.size : 0;
+}
+
+Value::Elements Value::elements() const {
+  const auto& node = m_doc->m_nodes[m_index];
+  if (node.kind != Kind::Array) return {m_doc, 0, 0};
+  return {m_doc, m_index + 1, static_cast<std::uint32_t>(node.payload)};
+}
+
+Value::Members Value::members() const {
+  const auto& node = m_doc->m_nodes[m_index];
+  if (node.kind != Kind::Object) return {m_doc, 0, 0};
+  return {m_doc, m_index + 1, static_cast<std::uint32_t>(node.payload)};
+}
+
+std::optional<Value> Value::find(std::string_view key) const {
+  for (const Member& member : members()) {
+    if (member.key == key) return member.value;
+  }
+  return std::nullopt;
+}
+
+Value::ElementIterator Value::Elements::begin() const { return {doc, first}; }
+Value::ElementIterator Value::Elements::end() const { return {doc, last}; }
+Value::MemberIterator Value::Members::begin() const { return {doc, first}; }
+Value::MemberIterator Value::Members::end() const { return {doc, last}; }
+
+Value::ElementIterator& Value::ElementIterator::operator++() {
+  m_index = m_doc->next_sibling(m_index);
+  return *this;
+}
+
+Value::Member Value::MemberIterator::operator*() const {
+  return {Value(m_doc, m_index).as_string(), Value(m_doc, m_index + 1)};
+}
+
+Value::MemberIterator& Value::MemberIterator::operator++() {
+  m_index = m_doc->next_sibling(m_index + 1);
+  return *this;
+}
+
+// --- Document -------------------------------------------------------------
+
+std::uint32_t Document::next_sibling(std::uint32_t index) const {
+  const Node& node = m_nodes[index];
+  if (node.kind == Kind::Array || node.kind == Kind::Object) return static_cast<std::uint32_t>(node.payload);
+  return index + 1;
+}
+
+std::optional<ParseError> Document::parse(std::string_view text, Document& out, const ReaderOptions& options) {
+  DocumentBuilder builder;
+  auto error = read_json(text, builder, options);
+  out = error ? Document() : builder.take();
+  return error;
+}
+
+std::size_t Document::memory_bytes() const {
+  return m_nodes.capacity() * sizeof(Node) + m_strings.capacity();
+}
+
+// --- DocumentBuilder -------------------------------------------------------
+
+DocumentBuilder::DocumentBuilder() = default;
+
+Document DocumentBuilder::take() {
+  Document done = std::move(m_doc);
+  m_doc = Document();
+  m_open.clear();
+  return done;
+}
+
+std::uint32_t DocumentBuilder::push(Kind kind, std::uint8_t flags, std::uint32_t size, std::uint64_t payload) {
+  // Arrays count their elements here; objects count members at key().
+  if (!m_open.empty() && (flags & kKeyNode) == 0) {
+    auto& parent = m_doc.m_nodes[m_open.back()];
+    if (parent.kind == Kind::Array) ++parent.size;
+  }
+  m_doc.m_nodes.push_back({kind, flags, 0, size, payload});
+  return static_cast<std::uint32_t>(m_doc.m_nodes.size() - 1);
+}
+
+std::uint32_t DocumentBuilder::push_string(Kind kind, std::uint8_t flags, std::string_view text) {
+  const std::uint64_t offset = m_doc.m_strings.size();
+  m_doc.m_strings.append(text);
+  return push(kind, flags, static_cast<std::uint32_t>(text.size()), offset);
+}
+
+bool DocumentBuilder::null_value() { return push(Kind::Null, 0, 0, 0), true; }
+bool DocumentBuilder::bool_value(bool value) { return push(Kind::Bool, 0, 0, value ? 1 : 0), true; }
+bool DocumentBuilder::integer_value(std::string_view text, std::int64_t value, bool fits) {
+  if (fits) return push(Kind::Integer, kFitsInt64, 0, static_cast<std::uint64_t>(value)), true;
+  return push_string(Kind::Integer, 0, text), true;
+}
+bool DocumentBuilder::float_value(double value) {
+  return push(Kind::Float, 0, 0, std::bit_cast<std::uint64_t>(value)), true;
+}
+bool DocumentBuilder::string_value(std::string_view value) {
+  if (value.size() > std::numeric_limits<std::uint32_t>::max()) return false;
+  return push_string(Kind::String, 0, value), true;
+}
+bool DocumentBuilder::key(std::string_view name) {
+  if (name.size() > std::numeric_limits<std::uint32_t>::max()) return false;
+  ++m_doc.m_nodes[m_open.back()].size;
+  return push_string(Kind::String, kKeyNode, name), true;
+}
+bool DocumentBuilder::begin_object() {
+  m_open.push_back(push(Kind::Object, 0, 0, 0));
+  return true;
+}
+bool DocumentBuilder::begin_array() {
+  m_open.push_back(push(Kind::Array, 0, 0, 0));
+  return true;
+}
+bool DocumentBuilder::close() {
+  // A container's payload is the index one past its last node.
+  m_doc.m_nodes[m_open.back()].payload = m_doc.m_nodes.size();
+  m_open.pop_back();
+  return true;
+}
+bool DocumentBuilder::end_object() { return close(); }
+bool DocumentBuilder::end_array() { return close(); }
+
+// --- emit / equality --------------------------------------------------------
+
+bool emit(Value value, JsonHandler& handler) {
+  const Document& doc = *value.m_doc;
+  // The tape is in document order: walk it linearly, closing containers as
+  // their end index is reached. No recursion, whatever the depth.
+  struct Open {
+    std::uint32_t end;
+    bool is_object;
+  };
+  std::vector<Open> open;
+  const std::uint32_t end = doc.next_sibling(value.m_index);
+  for (std::uint32_t i = value.m_index; i < end; ++i) {
+    while (!open.empty() && open.back().end == i) {
+      if (!(open.back().is_object ? handler.end_object() : handler.end_array())) return false;
+      open.pop_back();
+    }
+    const Value v(&doc, i);
+    const Document::Node& node = doc.m_nodes[i];
+    bool ok = true;
+    switch (node.kind) {
+      case Kind::Null: ok = handler.null_value(); break;
+      case Kind::Bool: ok = handler.bool_value(v.as_bool()); break;
+      case Kind::Integer: ok = handler.integer_value(v.integer_text(), v.fits_int64() ? v.as_int() : 0, v.fits_int64()); break;
+      case Kind::Float: ok = handler.float_value(v.as_double()); break;
+      case Kind::String:
+        ok = (node.flags & kKeyNode) ? handler.key(v.as_string()) : handler.string_value(v.as_string());
+        break;
+      case Kind::Array:
+      case Kind::Object:
+        ok = node.kind == Kind::Object ? handler.begin_object() : handler.begin_array();
+        open.push_back({static_cast<std::uint32_t>(node.payload), node.kind == Kind::Object});
+        break;
+    }
+    if (!ok) return false;
+  }
+  while (!open.empty()) {
+    if (!(open.back().is_object ? handler.end_object() : handler.end_array())) return false;
+    open.pop_back();
+  }
+  return true;
+}
+
+bool json_equal(Value a, Value b) {
+  if (a.is_number() && b.is_number()) {
+    if (a.is_integer() && b.is_integer()) {
+      if (a.fits_int64() && b.fits_int64()) return a.as_int() == b.as_int();
+      return a.integer_text() == b.integer_text();
+    }
+    return a.as_double() == b.as_double();
+  }
+  if (a.kind() != b.kind()) return false;
+  switch (a.kind()) {
+    case Kind::Null: return true;
+    case Kind::Bool: return a.as_bool() == b.as_bool();
+    case Kind::String: return a.as_string() == b.as_string();
+    case Kind::Array: {
+      if (a.size() != b.size()) return false;
+      auto ia = a.elements().begin();
+      auto ib = b.elements().begin();
+      for (; ia != a.elements().end(); ++ia, ++ib) {
+        if (!json_equal(*ia, *ib)) return false;
+      }
+      return true;
+    }
+    case Kind::Object: {
+      if (a.size() != b.size()) return false;
+      for (const auto& member : a.members()) {
+        const auto other = b.find(member.key);
+        if (!other || !json_equal(member.value, *other)) return false;
+      }
+      return true;
+    }
+    default: return false;
+  }
+}
+
+}  // namespace fixturegen::json
