@@ -1,0 +1,143 @@
+#include <fixturegen/scenario/type_schemas.hpp>
+
+#include <fixturegen/core/project_paths.hpp>
+#include <fixturegen/io/file.hpp>
+#include <fixturegen/scenario/schema_compiler.hpp>
+
+#include <fmt/format.h>
+
+#include <system_error>
+
+namespace fixturegen::scenario {
+namespace {
+
+constexpr std::string_view kAdditionalProperties = "/additionalProperties";
+
+Expected<std::shared_ptr<const json::Document>> parse_schema(std::string_view text, std::string_view where) {
+  auto document = std::make_shared<json::Document>();
+  if (std::optional<json::ParseError> error = json::Document::parse(text, *document)) {
+    return Error::usage(fmt::format("schema {}:{}", where, error->to_string()),
+                        "a schema file must be valid JSON");
+  }
+  return std::shared_ptr<const json::Document>(std::move(document));
+}
+
+}  // namespace
+
+bool is_not_allowed_violation(const schema::Violation& violation) {
+  const std::string& pointer = violation.schema_pointer;
+  return pointer.size() >= kAdditionalProperties.size() &&
+         pointer.compare(pointer.size() - kAdditionalProperties.size(), kAdditionalProperties.size(),
+                         kAdditionalProperties) == 0;
+}
+
+Expected<TypeSchemas> TypeSchemas::from_scenarios(const ScenarioSet& scenarios,
+                                                  const schema::ValidatorOptions& options) {
+  TypeSchemas schemas;
+  schemas.m_matcher = scenarios.matcher();
+  schemas.m_options = options;
+  schemas.m_store = std::make_unique<schema::SchemaStore>();
+  schemas.m_scenarios_dir = scenarios.scenarios().empty()
+                                ? ProjectPaths::defaults().scenarios
+                                : scenarios.scenarios().front().file.parent_path().generic_string();
+  for (const Scenario& scenario : scenarios.scenarios()) {
+    // Validate against exactly the bytes `fixturegen schemas` would write.
+    Expected<std::string> text = compile_schema_text(scenario);
+    if (!text) return std::move(text).error();
+    const std::string id = schema_id(scenario.name);
+    Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, id);
+    if (!document) return std::move(document).error();
+    schemas.m_store->add(id, *document);
+    Expected<schema::Validator> validator = schema::Validator::compile(*document, id, *schemas.m_store, options);
+    if (!validator) {
+      Error error = std::move(validator).error();
+      error.message = fmt::format("schema compiled from {}: {}", scenario.file.generic_string(), error.message);
+      return error;
+    }
+    schemas.m_validators.emplace(scenario.name, std::make_unique<schema::Validator>(std::move(*validator)));
+  }
+  return schemas;
+}
+
+Expected<TypeSchemas> TypeSchemas::from_directory(std::filesystem::path dir, OutputTypeMatcher matcher,
+                                                  const schema::ValidatorOptions& options) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return Error::usage(fmt::format("no schema directory {}", dir.generic_string()),
+                        "pass --schemas DIR with a directory of <type>.schema.json files");
+  }
+  TypeSchemas schemas;
+  schemas.m_matcher = std::move(matcher);
+  schemas.m_options = options;
+  schemas.m_dir = std::move(dir);
+  schemas.m_store = std::make_unique<schema::SchemaStore>();
+  return schemas;
+}
+
+std::string TypeSchemas::type_source_hint(std::string_view command) const {
+  if (m_dir) return fmt::format("{}", (*m_dir / schema_file_name(command)).generic_string());
+  return fmt::format("{}/{}.json", m_scenarios_dir, command);
+}
+
+Expected<const schema::Validator*> TypeSchemas::validator_for(const std::string& type) {
+  if (auto found = m_validators.find(type); found != m_validators.end()) return found->second.get();
+  if (!m_dir || m_missing.count(type)) return static_cast<const schema::Validator*>(nullptr);
+
+  const std::filesystem::path file = *m_dir / schema_file_name(type);
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) {
+    m_missing.emplace(type, true);
+    return static_cast<const schema::Validator*>(nullptr);
+  }
+  Expected<std::string> text = io::read_file(file);
+  if (!text) return std::move(text).error();
+  Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, file.generic_string());
+  if (!document) return std::move(document).error();
+  const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
+  m_store->add(uri, *document);
+  Expected<schema::Validator> validator = schema::Validator::compile(*document, uri, *m_store, m_options);
+  if (!validator) {
+    Error error = std::move(validator).error();
+    error.message = fmt::format("schema {}: {}", file.generic_string(), error.message);
+    return error;
+  }
+  auto [it, inserted] = m_validators.emplace(type, std::make_unique<schema::Validator>(std::move(*validator)));
+  return static_cast<const schema::Validator*>(it->second.get());
+}
+
+Expected<CaptureCheck> TypeSchemas::check(json::Value capture, bool strict) {
+  CaptureCheck result;
+  if (std::optional<std::string_view> command = capture_command(capture)) result.command = std::string(*command);
+  result.type = m_matcher.match(capture);
+  if (!result.type) {
+    std::string message;
+    if (!result.command) {
+      message = "no top-level string `command`: cannot tell which output type this capture is";
+    } else if (m_dir) {
+      message = fmt::format("command \"{}\" is not an output type name: no schema can be picked for it",
+                            *result.command);
+    } else {
+      message = fmt::format("no output type matches command \"{}\": add {} (docs/scenario-format.md)",
+                            *result.command, type_source_hint(*result.command));
+    }
+    result.errors.push_back(schema::Violation{"", "", std::move(message)});
+    return result;
+  }
+  Expected<const schema::Validator*> validator = validator_for(*result.type);
+  if (!validator) return std::move(validator).error();
+  if (*validator == nullptr) {
+    result.errors.push_back(schema::Violation{
+        "", "", fmt::format("no schema for output type \"{}\": expected {}", *result.type,
+                            type_source_hint(*result.type))});
+    return result;
+  }
+  for (schema::Violation& violation : (*validator)->validate(capture)) {
+    if (!strict && is_not_allowed_violation(violation))
+      result.warnings.push_back(std::move(violation));
+    else
+      result.errors.push_back(std::move(violation));
+  }
+  return result;
+}
+
+}  // namespace fixturegen::scenario
