@@ -4,7 +4,6 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
-#define TOML_EXCEPTIONS 0
 #include <toml++/toml.h>
 
 #include <set>
@@ -166,14 +165,16 @@ private:
 }  // namespace
 
 Expected<NormalizeRules> parse_rules_toml(std::string_view text, std::string_view source_name) {
-  toml::parse_result parsed = toml::parse(text, source_name);
-  if (!parsed) {
-    const auto& error = parsed.error();
+  // Debian's toml++ is built with exceptions: the parse error is caught
+  // here and becomes a value like every other error.
+  toml::table root;
+  try {
+    root = toml::parse(text, source_name);
+  } catch (const toml::parse_error& error) {
     return Error::usage(fmt::format("{}:{}:{}: invalid TOML: {}", source_name, error.source().begin.line,
                                     error.source().begin.column, error.description()),
                         std::string(kFormatHint));
   }
-  const toml::table& root = parsed.table();
   NormalizeRules rules;
   if (const toml::node* extends = root.get("extends")) {
     const auto* name = extends->as_string();

@@ -167,7 +167,7 @@ private:
     m_keys.pop_back();
     m_in_object.pop_back();
   }
-  std::uint32_t pick(std::uint32_t low, std::uint32_t high) { return low + m_random() % (high - low + 1); }
+  std::uint32_t pick(std::uint32_t low, std::uint32_t high) { return low + static_cast<std::uint32_t>(m_random() % (high - low + 1)); }
 
   bool is_duration(const std::string& key) const {
     return std::any_of(m_rules.zero_suffixes.begin(), m_rules.zero_suffixes.end(),
