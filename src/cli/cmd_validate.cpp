@@ -193,7 +193,7 @@ Expected<std::vector<fs::path>> collect_captures(const ValidateOptions& options)
   if (files.empty()) {
     if (default_corpus) {
       return Error::check(fmt::format("no captures under {}/: regen was never run", ProjectPaths::defaults().captures),
-                          "run `just regen` (or `fixturegen regen`) to capture them first");
+                          "run `just regen` to capture them first");
     }
     return Error::check(fmt::format("no captures (*.json) under {}", fmt::join(roots, ", ")),
                         "pass directories that contain capture files");
