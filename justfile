@@ -1,0 +1,59 @@
+# fixturegen's recipes. `just --list` shows them; the README's quick start
+# uses `just main` and `just test` after scripts/setup.sh.
+
+set shell := ["bash", "-euo", "pipefail", "-c"]
+
+build_dir := env_var_or_default("FIXTUREGEN_BUILD_DIR", "build")
+werror := env_var_or_default("FIXTUREGEN_WERROR", "OFF")
+fixturegen := build_dir / "fixturegen"
+# Read-only reference data beside the checkout (CI has a copy); tests that need
+# it are skipped, saying so, when it is absent.
+shared := justfile_directory() / ".." / "shared"
+
+default: main
+
+# Configure and build everything (library, binary, tests, benchmarks).
+build:
+    cmake -S . -B {{build_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} > /dev/null
+    cmake --build {{build_dir}}
+
+# The main job, today: compile scenarios/ into schemas (checking the committed
+# ones are current), normalize the example live captures and validate them.
+# When the engine double and regen land, this becomes `regen` + `validate`.
+main: build
+    {{fixturegen}} schemas --check
+    rm -rf {{build_dir}}/demo && mkdir -p {{build_dir}}/demo
+    cp -r examples/live-captures/. {{build_dir}}/demo/
+    {{fixturegen}} normalize --in-place --profile default $(find {{build_dir}}/demo -name '*.json' | sort)
+    {{fixturegen}} validate --strict {{build_dir}}/demo
+
+# Run every test (unit, end-to-end, JSON Schema Test Suite, real-data checks).
+test: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [[ -z "${FIXTUREGEN_ROCKY_REFERENCE:-}" && -d "{{shared}}/rocky-reference" ]]; then
+      export FIXTUREGEN_ROCKY_REFERENCE="{{shared}}/rocky-reference"
+    fi
+    if [[ -z "${FIXTUREGEN_JSON_SCHEMA_TEST_SUITE:-}" && -d "{{shared}}/json-schema-test-suite" ]]; then
+      export FIXTUREGEN_JSON_SCHEMA_TEST_SUITE="{{shared}}/json-schema-test-suite"
+    fi
+    echo "reference data: ${FIXTUREGEN_ROCKY_REFERENCE:-<not set: those tests are skipped>}" >&2
+    echo "schema test suite: ${FIXTUREGEN_JSON_SCHEMA_TEST_SUITE:-<not set: that test is skipped>}" >&2
+    ctest --test-dir {{build_dir}} --output-on-failure -j 2
+
+# Compile scenarios/ into schemas/ (commit the result).
+schemas: build
+    {{fixturegen}} schemas
+
+# Check captures (default: fixtures_generated/) against the compiled schemas.
+validate *ARGS: build
+    {{fixturegen}} validate {{ARGS}}
+
+# Normalize capture files in place with the default profile.
+normalize +FILES: build
+    {{fixturegen}} normalize --in-place {{FILES}}
+
+# Benchmarks against the peers in ../shared/docs/peers.md (prints ratios).
+bench: build
+    bash bench/normalize_bench.sh
+    bash bench/validate_bench.sh
