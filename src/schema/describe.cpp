@@ -1,0 +1,130 @@
+#include "describe.hpp"
+
+#include <charconv>
+#include <cmath>
+
+namespace fixturegen::schema {
+
+namespace {
+
+void append_string(std::string& out, std::string_view text, std::size_t limit) {
+  out += '"';
+  for (const char c : text) {
+    if (out.size() > limit) {
+      out += "...";
+      return;
+    }
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          static constexpr char hex[] = "0123456789abcdef";
+          out += "\\u00";
+          out += hex[(static_cast<unsigned char>(c) >> 4) & 0xF];
+          out += hex[static_cast<unsigned char>(c) & 0xF];
+        } else {
+          out += c;
+        }
+    }
+  }
+  out += '"';
+}
+
+void append_number(std::string& out, json::Value value) {
+  if (value.is_integer()) {
+    out.append(value.integer_text());
+    return;
+  }
+  char buffer[32];
+  const double d = value.as_double();
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, d);
+  const std::string_view text(buffer, static_cast<std::size_t>(result.ptr - buffer));
+  out.append(text);
+  // Keep the float-ness visible, as Python prints 1.0.
+  if (text.find_first_of(".eEn") == std::string_view::npos) out += ".0";
+}
+
+// Recursion is bounded: every level writes at least one character and the
+// walk stops once past the limit.
+void append_value(std::string& out, json::Value value, std::size_t limit) {
+  if (out.size() > limit) return;
+  switch (value.kind()) {
+    case json::Kind::Null: out += "null"; return;
+    case json::Kind::Bool: out += value.as_bool() ? "true" : "false"; return;
+    case json::Kind::Integer:
+    case json::Kind::Float: append_number(out, value); return;
+    case json::Kind::String: append_string(out, value.as_string(), limit); return;
+    case json::Kind::Array: {
+      out += '[';
+      bool first = true;
+      for (const json::Value element : value.elements()) {
+        if (out.size() > limit) return;
+        if (!first) out += ", ";
+        first = false;
+        append_value(out, element, limit);
+      }
+      out += ']';
+      return;
+    }
+    case json::Kind::Object: {
+      out += '{';
+      bool first = true;
+      for (const auto member : value.members()) {
+        if (out.size() > limit) return;
+        if (!first) out += ", ";
+        first = false;
+        append_string(out, member.key, limit);
+        out += ": ";
+        append_value(out, member.value, limit);
+      }
+      out += '}';
+      return;
+    }
+  }
+}
+
+void append_limited(std::string& out, json::Value value, std::size_t limit) {
+  append_value(out, value, limit);
+  if (out.size() > limit && !out.ends_with("...")) out += "...";
+}
+
+}  // namespace
+
+std::string compact_json(json::Value value, std::size_t limit) {
+  std::string out;
+  append_limited(out, value, limit);
+  return out;
+}
+
+std::string quote(std::string_view text, std::size_t limit) {
+  std::string out;
+  append_string(out, text, limit);
+  return out;
+}
+
+std::string_view type_word(json::Value value) {
+  switch (value.kind()) {
+    case json::Kind::Null: return "null";
+    case json::Kind::Bool: return "boolean";
+    case json::Kind::Integer: return "integer";
+    case json::Kind::Float: return "number";
+    case json::Kind::String: return "string";
+    case json::Kind::Array: return "array";
+    case json::Kind::Object: return "object";
+  }
+  return "value";
+}
+
+std::string found(json::Value value) {
+  if (value.is_null()) return "null";
+  std::string out(type_word(value));
+  out += ' ';
+  append_limited(out, value, out.size() + 60);
+  return out;
+}
+
+}  // namespace fixturegen::schema

@@ -1,0 +1,219 @@
+#pragma once
+
+#include "formats.hpp"
+#include "numbers.hpp"
+#include "regex.hpp"
+
+#include <fixturegen/json/document.hpp>
+#include <fixturegen/schema/validator.hpp>
+
+#include <atomic>
+#include <cstdint>
+#include <limits>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fixturegen::schema {
+
+// A schema compiled into a flat program: each (sub)schema is a contiguous
+// run of instructions; applicators name other schemas by index, so `$ref`
+// cycles are just indices that point back. Everything a check needs at run
+// time (property tables, compiled patterns, bounds) is prepared here once.
+
+using SchemaId = std::uint32_t;
+inline constexpr SchemaId kNoSchema = std::numeric_limits<SchemaId>::max();
+
+enum class Op : std::uint8_t {
+  False,             // the boolean schema false
+  Type,              // a = type mask
+  Enum,              // a = enum table
+  Const,             // a = value table
+  MultipleOf,        // a = divisor table
+  Minimum,           // a = bound table
+  Maximum,
+  ExclusiveMinimum,
+  ExclusiveMaximum,
+  MinLength,         // n
+  MaxLength,
+  Pattern,           // a = regex table
+  Format,            // a = Format
+  Items,             // a = schema applied to every item from `n` on
+  TupleItems,        // a = tuple table
+  MinItems,          // n
+  MaxItems,
+  UniqueItems,
+  Contains,          // a = contains table
+  MinProperties,     // n
+  MaxProperties,
+  Object,            // a = object table (properties, patternProperties,
+                     //     additionalProperties, required together)
+  DependentRequired, // a = dependent-required table
+  DependentSchemas,  // a = dependent-schemas table
+  PropertyNames,     // a = schema
+  IfThenElse,        // a = condition table
+  AllOf,             // a = list table
+  AnyOf,
+  OneOf,
+  Not,               // a = schema
+  Ref,               // a = schema
+  DynamicRef,        // a = dynamic-ref table
+  UnevaluatedItems,       // a = schema
+  UnevaluatedProperties,  // a = schema
+};
+
+// Type mask bits.
+enum TypeBit : std::uint8_t {
+  kNullBit = 1,
+  kBooleanBit = 2,
+  kIntegerBit = 4,
+  kNumberBit = 8,
+  kStringBit = 16,
+  kArrayBit = 32,
+  kObjectBit = 64,
+};
+inline constexpr std::uint8_t kAllTypes = 127;
+
+struct Instruction {
+  Op op;
+  std::uint32_t a = 0;
+  std::uint64_t n = 0;
+  std::uint32_t keyword = 0;  // index into Program::pointers, for reports
+};
+
+struct CompiledSchema {
+  std::uint32_t first = 0;  // instruction range
+  std::uint32_t last = 0;
+  std::uint32_t resource = std::numeric_limits<std::uint32_t>::max();  // when a resource root
+  bool has_unevaluated = false;
+};
+
+struct EnumTable {
+  json::Value array;  // for messages
+  std::vector<json::Value> values;
+  std::vector<std::string_view> strings;  // sorted, when every value is a string
+  bool all_strings = false;
+};
+
+struct PropertyEntry {
+  std::string_view key;
+  SchemaId schema = kNoSchema;     // from `properties`, or none
+  std::int32_t required_bit = -1;  // position in the required mask
+};
+
+struct PatternEntry {
+  std::uint32_t regex;
+  SchemaId schema;
+};
+
+struct ObjectTable {
+  std::vector<PropertyEntry> entries;  // sorted by key
+  std::vector<PatternEntry> patterns;
+  SchemaId additional = kNoSchema;
+  bool additional_false = false;
+  std::uint32_t additional_keyword = 0;
+  std::uint32_t required_keyword = 0;
+  std::vector<std::string_view> required;  // unique, in schema order
+  std::uint64_t required_mask = 0;         // bits of the first 64
+  std::vector<std::string_view> required_overflow;  // beyond 64, looked up directly
+  bool applies_to_members = false;  // properties/patterns/additional present
+};
+
+struct TupleTable {
+  std::vector<SchemaId> items;
+  SchemaId additional = kNoSchema;
+  bool additional_false = false;
+  std::uint32_t additional_keyword = 0;
+  bool is_prefix_items = false;
+};
+
+struct ContainsTable {
+  SchemaId schema;
+  std::uint64_t min = 1;
+  std::uint64_t max = std::numeric_limits<std::uint64_t>::max();
+  std::uint32_t min_keyword = 0;
+  std::uint32_t max_keyword = 0;
+  bool has_max = false;
+};
+
+struct DependentRequiredEntry {
+  std::string_view property;
+  std::vector<std::string_view> required;
+};
+
+struct DependentSchemaEntry {
+  std::string_view property;
+  SchemaId schema;
+};
+
+struct ConditionTable {
+  SchemaId if_schema;
+  SchemaId then_schema = kNoSchema;
+  SchemaId else_schema = kNoSchema;
+};
+
+struct DynamicRefTable {
+  SchemaId static_target;
+  std::string anchor;  // non-empty when the target is a dynamic anchor
+};
+
+struct Resource {
+  std::vector<std::pair<std::string, SchemaId>> dynamic_anchors;
+};
+
+struct RawViolation;
+struct Frame;
+struct Eval;
+
+class Program {
+public:
+  bool run_valid(json::Value instance) const;
+  std::vector<Violation> run_collect(json::Value instance) const;
+
+  // Filled by the compiler.
+  std::vector<std::shared_ptr<const json::Document>> documents;  // kept alive
+  std::vector<CompiledSchema> schemas;
+  std::vector<Instruction> code;
+  std::vector<std::string> pointers;  // schema locations of keywords
+  std::vector<EnumTable> enums;
+  std::vector<json::Value> values;
+  std::vector<Divisor> divisors;
+  std::vector<Bound> bounds;
+  std::vector<json::Value> bound_values;  // the schema's own number, for messages
+  std::vector<std::unique_ptr<Regex>> regexes;
+  std::vector<ObjectTable> objects;
+  std::vector<TupleTable> tuples;
+  std::vector<ContainsTable> contains;
+  std::vector<std::vector<DependentRequiredEntry>> dependent_required;
+  std::vector<std::vector<DependentSchemaEntry>> dependent_schemas;
+  std::vector<ConditionTable> conditions;
+  std::vector<std::vector<SchemaId>> lists;
+  std::vector<DynamicRefTable> dynamic_refs;
+  std::vector<Resource> resources;
+  SchemaId root = kNoSchema;
+  bool uses_dynamic_scope = false;
+
+private:
+  template <bool Collect>
+  bool run(SchemaId id, json::Value value, Frame& frame, Eval* eval) const;
+  template <bool Collect>
+  bool exec(const Instruction& instruction, json::Value value, Frame& frame, Eval* eval) const;
+  template <bool Collect>
+  bool exec_object(const Instruction& instruction, json::Value value, Frame& frame,
+                   Eval* eval) const;
+  bool match(std::uint32_t regex, std::string_view text, Frame& frame) const;
+  void report_alternatives(const Instruction& instruction, const std::vector<SchemaId>& branches,
+                           json::Value value, Frame& frame) const;
+
+  mutable MatchScratch m_scratch;
+  mutable std::atomic_flag m_scratch_busy = ATOMIC_FLAG_INIT;
+  friend struct ScratchLease;
+};
+
+// Compiles `root` (a Value of `document`) with everything it references.
+Expected<std::unique_ptr<Program>> compile_program(std::shared_ptr<const json::Document> document,
+                                                   std::string uri, const SchemaStore& store,
+                                                   const ValidatorOptions& options);
+
+}  // namespace fixturegen::schema
