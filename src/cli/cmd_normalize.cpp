@@ -117,9 +117,10 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
 
 CommandAction setup_normalize(CLI::App& sub) {
   auto options = std::make_shared<NormalizeOptions>();
-  sub.description(
-      "Rewrite captures into stable bytes: durations zeroed, wall-clock times and ids replaced by\n"
-      "sentinels, laid out exactly as Python's json.dump(indent=2). One FILE prints to stdout.");
+  sub.footer(
+      "Durations become 0, wall-clock times and run ids become sentinels, and the layout is exactly\n"
+      "Python's json.dump(indent=2) plus a newline. One FILE prints to stdout. Rules: docs/normalize-rules.md.\n"
+      "Exit: 0 done, 1 a file was refused (or would change, with --check), 2 usage, 3 I/O.");
   auto* profile = sub.add_option("--profile", options->profile, "Built-in rules: default, rocky-current (default: default)");
   auto* rules = sub.add_option("--rules", options->rules_file, "Rules file (TOML, docs/normalize-rules.md)")->check(CLI::ExistingFile);
   profile->excludes(rules);
