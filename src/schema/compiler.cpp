@@ -401,9 +401,7 @@ private:
            display(location.doc, location.pointer) + ", found " + found(node));
       return;
     }
-    if (!m_draft7 && m_resource_roots.count(node_key(location.doc, node)) > 0) {
-      make_resource(id, location);
-    }
+    if (!m_draft7) m_program.schemas[id].resource = resource_index(location.base);
 
     compile_type(location);
     compile_values(location);
@@ -423,18 +421,24 @@ private:
     m_program.schemas[id].last = static_cast<std::uint32_t>(m_program.code.size());
   }
 
-  void make_resource(SchemaId id, const Location& location) {
+  // The dynamic-scope entry for the resource named `base`, with its
+  // $dynamicAnchors compiled (2020-12).
+  std::uint32_t resource_index(const std::string& base) {
+    if (const auto found = m_resource_indices.find(base); found != m_resource_indices.end()) {
+      return found->second;
+    }
     const auto index = static_cast<std::uint32_t>(m_program.resources.size());
     m_program.resources.emplace_back();
-    m_program.schemas[id].resource = index;
-    const auto anchors = m_dynamic_anchors.find(location.base);
-    if (anchors == m_dynamic_anchors.end()) return;
+    m_resource_indices.emplace(base, index);
+    const auto anchors = m_dynamic_anchors.find(base);
+    if (anchors == m_dynamic_anchors.end()) return index;
     // Copy: schema_id() may add documents and so anchors.
     const auto list = anchors->second;
     for (const auto& [name, anchor_location] : list) {
       const SchemaId anchor_id = schema_id(anchor_location);
       m_program.resources[index].dynamic_anchors.emplace_back(name, anchor_id);
     }
+    return index;
   }
 
   void compile_type(const Location& location) {
@@ -898,6 +902,7 @@ private:
   std::set<std::uint64_t> m_resource_roots;
   std::unordered_map<std::uint64_t, SchemaId> m_ids;
   std::set<std::uint64_t> m_aliasing;
+  std::map<std::string, std::uint32_t, std::less<>> m_resource_indices;
   std::vector<std::pair<SchemaId, Location>> m_work;
 };
 

@@ -357,7 +357,6 @@ bool is_email(std::string_view text) {
 
 bool is_hostname(std::string_view text) {
   if (text.empty() || text.size() > 253) return false;
-  if (text.back() == '.') text.remove_suffix(1);
   std::size_t start = 0;
   while (true) {
     const auto dot = text.find('.', start);

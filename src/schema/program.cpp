@@ -251,7 +251,11 @@ bool Program::run(SchemaId id, json::Value value, Frame& frame, Eval* eval) cons
     return false;
   }
   ++frame.depth;
-  const bool scoped = uses_dynamic_scope && schema.resource != std::numeric_limits<std::uint32_t>::max();
+  // Entering a schema of another resource (its root or, through a $ref, any
+  // subschema) adds that resource to the dynamic scope.
+  const bool scoped = uses_dynamic_scope &&
+                      schema.resource != std::numeric_limits<std::uint32_t>::max() &&
+                      (frame.scope.empty() || frame.scope.back() != schema.resource);
   if (scoped) frame.scope.push_back(schema.resource);
   Eval local;
   Eval* target = eval;

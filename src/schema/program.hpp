@@ -85,7 +85,7 @@ struct Instruction {
 struct CompiledSchema {
   std::uint32_t first = 0;  // instruction range
   std::uint32_t last = 0;
-  std::uint32_t resource = std::numeric_limits<std::uint32_t>::max();  // when a resource root
+  std::uint32_t resource = std::numeric_limits<std::uint32_t>::max();  // 2020-12: its resource
   bool has_unevaluated = false;
 };
 
