@@ -1,0 +1,530 @@
+// The JSON Schema validator: keyword families, messages and pointers, the
+// no-cascade rule, $ref resolution (cycles, remotes, ids), invalid schemas,
+// and the engine's real schemas against the 40 reference captures.
+
+#include "support.hpp"
+
+#include <fixturegen/io/file.hpp>
+#include <fixturegen/json/document.hpp>
+#include <fixturegen/schema/validator.hpp>
+
+#include <catch2/catch.hpp>
+
+#include <chrono>
+#include <map>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+using namespace fixturegen;
+using schema::Draft;
+using schema::SchemaStore;
+using schema::Validator;
+using schema::ValidatorOptions;
+using schema::Violation;
+
+namespace {
+
+std::shared_ptr<const json::Document> parse(std::string_view text) {
+  auto document = std::make_shared<json::Document>();
+  const auto error = json::Document::parse(text, *document);
+  INFO(std::string(text));
+  REQUIRE_FALSE(error.has_value());
+  return document;
+}
+
+Validator compile(std::string_view schema_text, const ValidatorOptions& options = {},
+                  const SchemaStore& store = {}) {
+  auto validator = Validator::compile(parse(schema_text), "", store, options);
+  if (!validator) FAIL("compile failed: " << validator.error().message);
+  return std::move(validator).value();
+}
+
+// Validates and checks that the fast path agrees with the full report.
+std::vector<Violation> check(const Validator& validator, std::string_view instance_text) {
+  const auto instance = parse(instance_text);
+  const bool fast = validator.is_valid(instance->root());
+  auto violations = validator.validate(instance->root());
+  INFO(instance_text);
+  CHECK(fast == violations.empty());
+  return violations;
+}
+
+std::vector<Violation> check(std::string_view schema_text, std::string_view instance_text,
+                             const ValidatorOptions& options = {}) {
+  return check(compile(schema_text, options), instance_text);
+}
+
+bool valid(std::string_view schema_text, std::string_view instance_text,
+           const ValidatorOptions& options = {}) {
+  return check(schema_text, instance_text, options).empty();
+}
+
+// The one violation there must be.
+Violation single(std::string_view schema_text, std::string_view instance_text,
+                 const ValidatorOptions& options = {}) {
+  auto violations = check(schema_text, instance_text, options);
+  INFO(schema_text << " / " << instance_text);
+  for (const auto& v : violations) INFO(v.instance_pointer << " " << v.schema_pointer << " " << v.message);
+  REQUIRE(violations.size() == 1);
+  return violations.front();
+}
+
+ValidatorOptions with_formats() {
+  ValidatorOptions options;
+  options.check_formats = true;
+  return options;
+}
+
+ValidatorOptions draft2020() {
+  ValidatorOptions options;
+  options.draft = Draft::Draft2020_12;
+  return options;
+}
+
+}  // namespace
+
+TEST_CASE("schema::Validator type") {
+  CHECK(valid(R"({"type": "integer"})", "1"));
+  CHECK(valid(R"({"type": "integer"})", "1.0"));
+  CHECK(valid(R"({"type": "integer"})", "123456789012345678901234567890"));
+  CHECK_FALSE(valid(R"({"type": "integer"})", "1.5"));
+  CHECK(valid(R"({"type": "number"})", "1"));
+  CHECK(valid(R"({"type": ["string", "null"]})", "null"));
+  CHECK_FALSE(valid(R"({"type": "boolean"})", "0"));
+
+  const auto v = single(R"({"type": "integer"})", R"("12")");
+  CHECK(v.message == R"(expected integer, found string "12")");
+  CHECK(v.instance_pointer == "");
+  CHECK(v.schema_pointer == "/type");
+
+  CHECK(single(R"({"type": ["integer", "null"]})", "true").message ==
+        "expected integer or null, found boolean true");
+  CHECK(single(R"({"type": "string"})", "2.5").message == "expected string, found number 2.5");
+}
+
+TEST_CASE("schema::Validator enum and const") {
+  const char* schema = R"({
+    "definitions": {"RunOutput": {"type": "object", "properties": {
+      "status": {"type": "string", "enum": ["Success", "Failure"]}}}},
+    "$ref": "#/definitions/RunOutput"})";
+  const auto v = single(schema, R"({"status": "Sucess"})");
+  CHECK(v.message == R"(expected one of ["Success", "Failure"], found "Sucess")");
+  CHECK(v.instance_pointer == "/status");
+  CHECK(v.schema_pointer == "/definitions/RunOutput/properties/status/enum");
+
+  CHECK(valid(R"({"enum": [1, "a", null, {"x": [1]}]})", R"({"x": [1.0]})"));
+  CHECK_FALSE(valid(R"({"enum": [1, "a", null]})", "false"));
+  CHECK(valid(R"({"const": {"a": [1, 2]}})", R"({"a": [1.0, 2]})"));
+  CHECK(single(R"({"const": "x"})", R"("y")").message == R"(expected "x", found "y")");
+}
+
+TEST_CASE("schema::Validator numbers") {
+  CHECK(valid(R"({"multipleOf": 0.0001})", "0.0075"));
+  CHECK_FALSE(valid(R"({"multipleOf": 0.0001})", "0.00751"));
+  CHECK(valid(R"({"multipleOf": 0.01})", "19.99"));
+  CHECK(valid(R"({"multipleOf": 1.5})", "4.5"));
+  CHECK_FALSE(valid(R"({"multipleOf": 1.5})", "35"));
+  CHECK(valid(R"({"multipleOf": 1e-8})", "12391239123"));
+  CHECK_FALSE(valid(R"({"type": "integer", "multipleOf": 0.123456789})", "1e308"));
+  CHECK(valid(R"({"multipleOf": 4})", "100000000000000000000000000000"));
+  CHECK_FALSE(valid(R"({"multipleOf": 3})", "100000000000000000000000000000"));
+  CHECK(single(R"({"multipleOf": 3})", "10").message == "expected a multiple of 3, found 10");
+
+  CHECK(valid(R"({"minimum": 0.0})", "0"));
+  CHECK(single(R"({"minimum": 0.0})", "-1").message == "expected a number >= 0, found -1");
+  CHECK(single(R"({"exclusiveMaximum": 10})", "10").message == "expected a number < 10, found 10");
+  CHECK(valid(R"({"maximum": 9223372036854775807})", "9223372036854775807"));
+  CHECK_FALSE(valid(R"({"maximum": 9223372036854775806})", "9223372036854775807"));
+  CHECK(valid(R"({"minimum": 5})", R"("not a number")"));
+}
+
+TEST_CASE("schema::Validator strings") {
+  // Lengths count code points, not bytes.
+  CHECK(valid(R"({"maxLength": 5})", R"("héllo")"));
+  CHECK(valid(R"({"minLength": 3, "maxLength": 3})", R"("日本語")"));
+  CHECK(valid(R"({"maxLength": 1})", R"("\ud83d\ude00")"));
+  const auto v = single(R"({"maxLength": 2})", R"("日本語")");
+  CHECK(v.message == R"(expected at most 2 characters, found 3 in "日本語")");
+  CHECK(single(R"({"minLength": 2})", R"("a")").message ==
+        R"(expected at least 2 characters, found 1 in "a")");
+
+  // Patterns search anywhere unless anchored, in UTF mode.
+  CHECK(valid(R"({"pattern": "b+"})", R"("abbc")"));
+  CHECK_FALSE(valid(R"({"pattern": "^b+$"})", R"("abbc")"));
+  CHECK(valid(R"({"pattern": "^.$"})", R"("é")"));
+  CHECK(valid(R"({"pattern": "^\\p{Letter}+$"})", R"("héllo")"));
+  CHECK(single(R"({"pattern": "^[a-z]+$"})", R"("ABC")").message ==
+        R"(expected a string matching the pattern "^[a-z]+$", found "ABC")");
+  // `$` is the end of the text only, as in ECMA-262.
+  CHECK_FALSE(valid(R"({"pattern": "^abc$"})", R"("abc\n")"));
+}
+
+TEST_CASE("schema::Validator arrays") {
+  CHECK(valid(R"({"items": {"type": "integer"}})", "[1, 2, 3]"));
+  const auto item = single(R"({"items": {"type": "integer"}})", R"([1, "x", 3])");
+  CHECK(item.instance_pointer == "/1");
+  CHECK(item.schema_pointer == "/items/type");
+
+  CHECK(valid(R"({"items": [{"type": "integer"}, {"type": "string"}]})", R"([1, "a", null])"));
+  const auto extra = single(R"({"items": [{"type": "integer"}], "additionalItems": false})", "[1, 2]");
+  CHECK(extra.instance_pointer == "/1");
+  CHECK(extra.schema_pointer == "/additionalItems");
+
+  CHECK(single(R"({"maxItems": 3})", "[1, 2, 3, 4, 5]").message == "expected at most 3 items, found 5");
+  CHECK(single(R"({"minItems": 2.0})", "[1]").message == "expected at least 2 items, found 1");
+  CHECK(valid(R"({"minItems": 2.0})", "[1, 2]"));
+
+  CHECK(valid(R"({"uniqueItems": true})", R"([1, "1", [1], {"a": 1}])"));
+  CHECK(single(R"({"uniqueItems": true})", "[1, 2, 1.0]").message ==
+        "expected unique items, found item 2 equal to item 0 (1)");
+  CHECK(valid(R"({"uniqueItems": true})", R"([{"a": 1, "b": 2}, {"a": 1, "b": 3}])"));
+  CHECK_FALSE(valid(R"({"uniqueItems": true})", R"([{"a": 1, "b": 2}, {"b": 2, "a": 1}])"));
+
+  CHECK(valid(R"({"contains": {"const": 3}})", "[1, 3]"));
+  CHECK(single(R"({"contains": {"const": 3}})", "[1, 2]").message ==
+        R"(expected at least one item matching the "contains" schema, found none among 2 items)");
+}
+
+TEST_CASE("schema::Validator objects") {
+  const auto missing = single(R"({"required": ["run_id", "status"]})", R"({"status": 1})");
+  CHECK(missing.message == R"(missing required property "run_id")");
+  CHECK(missing.instance_pointer == "");
+  CHECK(missing.schema_pointer == "/required");
+
+  const char* closed = R"({"properties": {"a": {}}, "patternProperties": {"^x-": {"type": "string"}},
+                           "additionalProperties": false})";
+  CHECK(valid(closed, R"({"a": 1, "x-b": "y"})"));
+  const auto extra = single(closed, R"({"a": 1, "foo": 2})");
+  CHECK(extra.message == R"(property "foo" is not allowed (additionalProperties is false))");
+  CHECK(extra.instance_pointer == "/foo");
+  CHECK(extra.schema_pointer == "/additionalProperties");
+  CHECK(single(closed, R"({"x-b": 5})").schema_pointer == "/patternProperties/^x-/type");
+
+  CHECK(valid(R"({"additionalProperties": {"type": "integer"}})", R"({"a": 1})"));
+  CHECK_FALSE(valid(R"({"additionalProperties": {"type": "integer"}})", R"({"a": "1"})"));
+
+  CHECK(single(R"({"maxProperties": 1})", R"({"a": 1, "b": 2})").message ==
+        "expected at most 1 property, found 2");
+  CHECK(single(R"({"minProperties": 3})", R"({"a": 1})").message ==
+        "expected at least 3 properties, found 1");
+
+  CHECK(single(R"({"dependencies": {"a": ["b"]}})", R"({"a": 1})").message ==
+        R"(property "a" requires property "b", which is missing)");
+  CHECK_FALSE(valid(R"({"dependencies": {"a": {"required": ["c"]}}})", R"({"a": 1})"));
+  CHECK(valid(R"({"dependencies": {"a": {"required": ["c"]}}})", R"({"b": 1})"));
+
+  const auto name = single(R"({"propertyNames": {"maxLength": 3}})", R"({"abcd": 1})");
+  CHECK(name.instance_pointer == "/abcd");
+  CHECK(name.message == R"(property name "abcd" is invalid: expected at most 3 characters, found 4 in "abcd")");
+
+  // Many required properties (beyond the 64-bit fast mask).
+  std::string schema = R"({"required": [)";
+  std::string instance = "{";
+  for (int i = 0; i < 70; ++i) {
+    schema += (i ? ", " : "") + std::string("\"p") + std::to_string(i) + "\"";
+    if (i != 68) instance += (instance.size() > 1 ? ", " : "") + std::string("\"p") + std::to_string(i) + "\": 0";
+  }
+  schema += "]}";
+  instance += "}";
+  CHECK(single(schema, instance).message == R"(missing required property "p68")");
+}
+
+TEST_CASE("schema::Validator combinators and conditionals") {
+  CHECK(valid(R"({"allOf": [{"minimum": 1}, {"maximum": 3}]})", "2"));
+  CHECK_FALSE(valid(R"({"allOf": [{"minimum": 1}, {"maximum": 3}]})", "4"));
+  CHECK(valid(R"({"oneOf": [{"type": "integer"}, {"minimum": 2}]})", "1"));
+  CHECK(single(R"({"oneOf": [{"type": "integer"}, {"minimum": 2}]})", "3").message ==
+        "expected exactly one of the 2 alternatives (oneOf) to match, found 2 matching (alternatives 0 and 1)");
+  CHECK(single(R"({"not": {"type": "string"}})", R"("x")").message ==
+        R"(expected a value not matching the "not" schema, found string "x")");
+  const char* conditional = R"({"if": {"properties": {"kind": {"const": "a"}}},
+                                "then": {"required": ["a"]}, "else": {"required": ["b"]}})";
+  CHECK(valid(conditional, R"({"kind": "a", "a": 1})"));
+  CHECK(single(conditional, R"({"kind": "a"})").schema_pointer == "/then/required");
+  CHECK(single(conditional, R"({"kind": "z"})").schema_pointer == "/else/required");
+  CHECK(valid(R"(true)", "[1]"));
+  CHECK(single(R"(false)", "1").message == "no value is allowed here (the schema is false), found integer 1");
+  CHECK(single(R"({"properties": {"a": false}})", R"({"a": 1})").instance_pointer == "/a");
+}
+
+TEST_CASE("schema::Validator reports no cascades") {
+  // A failing leaf reached through $ref, allOf and properties is reported
+  // once, at the leaf.
+  const char* schema = R"({
+    "definitions": {
+      "Inner": {"type": "object", "properties": {"n": {"type": "integer"}}},
+      "Outer": {"type": "object", "properties": {"inner": {"allOf": [{"$ref": "#/definitions/Inner"}], "description": "x"}}}
+    },
+    "allOf": [{"$ref": "#/definitions/Outer"}, {"required": ["inner"]}]})";
+  const auto v = single(schema, R"({"inner": {"n": "1"}})");
+  CHECK(v.instance_pointer == "/inner/n");
+  CHECK(v.schema_pointer == "/definitions/Inner/properties/n/type");
+
+  // A type mismatch is not followed by the other keywords restating it.
+  CHECK(single(R"({"type": "string", "enum": ["a"], "minLength": 3})", "5").message ==
+        "expected string, found integer 5");
+}
+
+TEST_CASE("schema::Validator anyOf/oneOf pick the nearly matching branch") {
+  // The nullable pattern generators emit.
+  const char* nullable = R"({
+    "definitions": {"Stats": {"type": "object", "properties": {"rows": {"type": "integer"}},
+                              "required": ["rows"]}},
+    "properties": {"stats": {"anyOf": [{"$ref": "#/definitions/Stats"}, {"type": "null"}]}}})";
+  CHECK(valid(nullable, R"({"stats": null})"));
+  CHECK(valid(nullable, R"({"stats": {"rows": 1}})"));
+  const auto inner = single(nullable, R"({"stats": {"rows": "many"}})");
+  CHECK(inner.instance_pointer == "/stats/rows");
+  CHECK(inner.message == R"(expected integer, found string "many")");
+  const auto missing = single(nullable, R"({"stats": {}})");
+  CHECK(missing.message == R"(missing required property "rows")");
+  const auto wrong = single(nullable, R"({"stats": "x"})");
+  CHECK(wrong.message == R"(expected object or null, found string "x")");
+  CHECK(wrong.schema_pointer == "/properties/stats/anyOf");
+
+  // Unit-variant enums with descriptions.
+  const char* variants = R"({"oneOf": [{"type": "string", "enum": ["full"], "description": "a"},
+                                       {"type": "string", "enum": ["incremental"], "description": "b"}]})";
+  CHECK(single(variants, R"("delta")").message == R"(expected one of ["full", "incremental"], found "delta")");
+
+  // Tagged unions: the branch whose tag matches speaks.
+  const char* tagged = R"({"oneOf": [
+      {"type": "object", "properties": {"kind": {"enum": ["added"]}, "model": {"type": "string"}}, "required": ["kind", "model"]},
+      {"type": "object", "properties": {"kind": {"enum": ["removed"]}, "reason": {"type": "string"}}, "required": ["kind", "reason"]}]})";
+  const auto tag = single(tagged, R"({"kind": "removed", "reason": 5})");
+  CHECK(tag.instance_pointer == "/reason");
+  CHECK(tag.message == "expected string, found integer 5");
+
+  // Nothing close: one summary.
+  const auto none = single(R"({"anyOf": [{"type": "object", "required": ["a"]}, {"type": "object", "required": ["b"]}]})", "{}");
+  CHECK(none.message == "does not match any of the 2 alternatives (anyOf), found object {}");
+}
+
+TEST_CASE("schema::Validator format") {
+  const char* nullable_time = R"({"type": ["string", "null"], "format": "date-time"})";
+  CHECK(valid(nullable_time, "null", with_formats()));
+  CHECK(valid(nullable_time, R"("2000-01-01T00:00:00Z")", with_formats()));
+  CHECK(valid(nullable_time, R"("2024-02-29T23:59:60.5-00:00")", with_formats()));
+  CHECK_FALSE(valid(nullable_time, R"("2024-02-29T12:00:60Z")", with_formats()));
+  CHECK_FALSE(valid(nullable_time, R"("2023-02-29T00:00:00Z")", with_formats()));
+  CHECK(valid(nullable_time, R"("1998-12-31T23:59:60Z")", with_formats()));
+  const auto bad = single(nullable_time, R"("yesterday")", with_formats());
+  CHECK(bad.message.find("date-time") != std::string::npos);
+  CHECK(bad.schema_pointer == "/format");
+  // Annotation only unless asked.
+  CHECK(valid(nullable_time, R"("yesterday")"));
+  // Unknown formats are annotations.
+  CHECK(valid(R"({"format": "double"})", "1.5", with_formats()));
+  CHECK(valid(R"({"format": "made-up"})", R"("x")", with_formats()));
+
+  // The engine's integer widths are range-checked.
+  CHECK(valid(R"({"format": "uint32"})", "4294967295", with_formats()));
+  CHECK_FALSE(valid(R"({"format": "uint32"})", "4294967296", with_formats()));
+  CHECK_FALSE(valid(R"({"format": "uint64"})", "-1", with_formats()));
+  CHECK(valid(R"({"format": "uint64"})", "18446744073709551615", with_formats()));
+  CHECK_FALSE(valid(R"({"format": "uint64"})", "18446744073709551616", with_formats()));
+  CHECK_FALSE(valid(R"({"format": "int32"})", "2147483648", with_formats()));
+
+  const std::pair<const char*, const char*> good[] = {
+      {"date", "2024-02-29"}, {"time", "08:30:06.283185Z"}, {"email", "joe.bloggs@example.com"},
+      {"ipv4", "192.168.0.1"}, {"ipv6", "::ffff:192.168.0.1"}, {"uri", "https://x.org/a?b#c"},
+      {"uri-reference", "../a/b"}, {"uuid", "2eb8aa08-aa98-11ea-b4aa-73b441d16380"},
+      {"regex", "^a(b|c)*$"}, {"hostname", "www.example.com"}, {"json-pointer", "/a~1b/0"},
+      {"relative-json-pointer", "1/a"}};
+  const std::pair<const char*, const char*> wrong[] = {
+      {"date", "2023-02-29"}, {"time", "08:30:06"}, {"email", "joe..bloggs@example.com"},
+      {"ipv4", "192.168.0.01"}, {"ipv6", "12345::"}, {"uri", "//x.org/no-scheme"},
+      {"uri-reference", "\\\\WINDOWS"}, {"uuid", "2eb8aa08-aa98-11ea-b4aa-73b441d1638"},
+      {"regex", "^(abc]"}, {"hostname", "-bad.example"}, {"json-pointer", "a/b"},
+      {"relative-json-pointer", "01/a"}};
+  for (const auto& [format, text] : good) {
+    INFO(format << " " << text);
+    CHECK(valid(std::string(R"({"format": ")") + format + "\"}", "\"" + std::string(text) + "\"", with_formats()));
+  }
+  for (const auto& [format, text] : wrong) {
+    INFO(format << " " << text);
+    CHECK_FALSE(valid(std::string(R"({"format": ")") + format + "\"}", "\"" + std::string(text) + "\"", with_formats()));
+  }
+}
+
+TEST_CASE("schema::Validator $ref resolution") {
+  // Recursive definitions: compiled once, cycles are indices.
+  const char* tree = R"({"definitions": {"node": {"type": "object", "properties": {
+      "value": {"type": "integer"}, "children": {"type": "array", "items": {"$ref": "#/definitions/node"}}}}},
+      "$ref": "#/definitions/node"})";
+  CHECK(valid(tree, R"({"value": 1, "children": [{"value": 2, "children": [{"value": 3}]}]})"));
+  const auto deep = single(tree, R"({"value": 1, "children": [{"value": 2, "children": [{"value": "3"}]}]})");
+  CHECK(deep.instance_pointer == "/children/0/children/0/value");
+
+  CHECK(valid(R"({"properties": {"next": {"$ref": "#"}}, "additionalProperties": false})",
+              R"({"next": {"next": {}}})"));
+
+  // Escaped pointer tokens and percent-encoding.
+  const char* escaped = R"({"definitions": {"a~b": {"type": "integer"}, "c/d": {"type": "string"}, "e%f": {"type": "null"}},
+      "properties": {"x": {"$ref": "#/definitions/a~0b"}, "y": {"$ref": "#/definitions/c~1d"}, "z": {"$ref": "#/definitions/e%25f"}}})";
+  CHECK(valid(escaped, R"({"x": 1, "y": "s", "z": null})"));
+  CHECK_FALSE(valid(escaped, R"({"x": "1"})"));
+
+  // $id changes the base; location-independent ids.
+  const char* ids = R"({"$id": "http://example.com/root.json",
+      "definitions": {"A": {"$id": "#foo", "type": "integer"},
+                      "B": {"$id": "other.json", "definitions": {"C": {"type": "string"}}}},
+      "properties": {"a": {"$ref": "#foo"}, "c": {"$ref": "other.json#/definitions/C"}}})";
+  CHECK(valid(ids, R"({"a": 1, "c": "s"})"));
+  CHECK_FALSE(valid(ids, R"({"a": "1"})"));
+  CHECK_FALSE(valid(ids, R"({"c": 1})"));
+
+  // draft-07: siblings of $ref are ignored.
+  CHECK(valid(R"({"definitions": {"a": {"type": "array"}}, "properties": {"x": {"$ref": "#/definitions/a", "maxItems": 1}}})",
+              R"({"x": [1, 2, 3]})"));
+
+  // The draft-07 metaschema is built in.
+  CHECK(valid(R"({"$ref": "http://json-schema.org/draft-07/schema#"})", R"({"type": "string"})"));
+  CHECK_FALSE(valid(R"({"$ref": "http://json-schema.org/draft-07/schema#"})", R"({"minLength": -1})"));
+}
+
+TEST_CASE("schema::Validator remote documents through the store") {
+  SchemaStore store;
+  store.add("https://example.com/common.json",
+            parse(R"({"definitions": {"Id": {"type": "string", "minLength": 1}}})"));
+  int loads = 0;
+  store.set_loader([&](std::string_view uri) -> std::shared_ptr<const json::Document> {
+    if (uri != "https://example.com/lazy.json") return nullptr;
+    ++loads;
+    return parse(R"({"type": "integer"})");
+  });
+  const auto validator = compile(R"({"$id": "https://example.com/main.json", "properties": {
+      "id": {"$ref": "common.json#/definitions/Id"}, "n": {"$ref": "lazy.json"}}})", {}, store);
+  CHECK(check(validator, R"({"id": "x", "n": 1})").empty());
+  const auto violations = check(validator, R"({"id": "", "n": 1})");
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].schema_pointer == "https://example.com/common.json#/definitions/Id/minLength");
+  CHECK(loads == 1);
+}
+
+TEST_CASE("schema::Validator refuses invalid schemas with an error") {
+  SchemaStore store;
+  const auto error_of = [&](std::string_view text) {
+    auto result = Validator::compile(parse(text), "", store);
+    REQUIRE_FALSE(result.has_value());
+    return result.error().message;
+  };
+  const std::string unresolved = error_of(R"({"properties": {"a": {"$ref": "#/definitions/missing"}}})");
+  CHECK(unresolved.find("#/definitions/missing") != std::string::npos);
+  CHECK(unresolved.find("/properties/a/$ref") != std::string::npos);
+  CHECK(error_of(R"({"$ref": "http://nowhere.example/x.json"})").find("http://nowhere.example/x.json") !=
+        std::string::npos);
+  CHECK(error_of(R"({"$ref": "#"})").find("cycle") != std::string::npos);
+  CHECK(error_of(R"({"definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}, "$ref": "#/definitions/a"})")
+            .find("cycle") != std::string::npos);
+  CHECK(error_of(R"({"type": "strin"})").find("type") != std::string::npos);
+  CHECK(error_of(R"({"minLength": -1})").find("minLength") != std::string::npos);
+  CHECK(error_of(R"({"pattern": "(unclosed"})").find("(unclosed") != std::string::npos);
+  CHECK(error_of(R"({"anyOf": []})").find("anyOf") != std::string::npos);
+  CHECK(error_of(R"(42)").find("object or a boolean") != std::string::npos);
+}
+
+TEST_CASE("schema::Validator messages stay short") {
+  const std::string long_text(500, 'x');
+  const auto v = single(R"({"type": "integer"})", "\"" + long_text + "\"");
+  CHECK(v.message.size() < 100);
+  CHECK(v.message.find("...") != std::string::npos);
+  CHECK(single(R"({"properties": {"a/b~c": {"type": "null"}}})", R"({"a/b~c": 1})").instance_pointer == "/a~1b~0c");
+}
+
+TEST_CASE("schema::Validator deep instances do not overflow the stack") {
+  const auto validator = compile(R"({"items": {"$ref": "#"}})");
+  std::string deep(20000, '[');
+  deep += std::string(20000, ']');
+  const auto document = parse(deep);
+  CHECK_FALSE(validator.is_valid(document->root()));
+  const auto violations = validator.validate(document->root());
+  REQUIRE(violations.size() == 1);
+  CHECK(violations[0].message.find("too deeply") != std::string::npos);
+}
+
+TEST_CASE("schema::Validator is safe to share between threads") {
+  const auto validator = compile(R"({"items": {"type": "string", "pattern": "^[a-z]+$"}})");
+  const auto good = parse(R"(["abc", "def", "ghi"])");
+  const auto bad = parse(R"(["abc", "DEF"])");
+  std::vector<std::thread> threads;
+  std::vector<int> failures(4, 0);
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 2000; ++i) {
+        if (!validator.is_valid(good->root()) || validator.is_valid(bad->root())) ++failures[static_cast<std::size_t>(t)];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  for (const int f : failures) CHECK(f == 0);
+}
+
+TEST_CASE("schema::Validator draft 2020-12") {
+  const auto options = draft2020();
+  CHECK(valid(R"({"prefixItems": [{"type": "integer"}], "items": false})", "[1]", options));
+  const auto extra = single(R"({"prefixItems": [{"type": "integer"}], "items": false})", "[1, 2]", options);
+  CHECK(extra.message == "item 1 is not allowed (items is false; at most 1 item)");
+  CHECK(valid(R"({"$defs": {"a": {"$anchor": "A", "type": "integer"}}, "$ref": "#A", "minimum": 1})", "2", options));
+  CHECK_FALSE(valid(R"({"$defs": {"a": {"$anchor": "A", "type": "integer"}}, "$ref": "#A", "minimum": 1})", "0", options));
+  CHECK(single(R"({"dependentRequired": {"a": ["b"]}})", R"({"a": 1})", options).message ==
+        R"(property "a" requires property "b", which is missing)");
+  const char* unevaluated = R"({"allOf": [{"properties": {"a": true}}], "properties": {"b": true},
+                                "unevaluatedProperties": false})";
+  CHECK(valid(unevaluated, R"({"a": 1, "b": 2})", options));
+  CHECK(single(unevaluated, R"({"a": 1, "c": 2})", options).message ==
+        R"(property "c" is not allowed (unevaluatedProperties is false))");
+  CHECK(valid(R"({"contains": {"const": 1}, "minContains": 2})", "[1, 1]", options));
+  CHECK_FALSE(valid(R"({"contains": {"const": 1}, "maxContains": 1})", "[1, 1]", options));
+}
+
+// Real data: every engine schema compiles, and every reference capture is
+// valid against the schema of its command, with and without format checks.
+TEST_CASE("schema::Validator engine schemas accept the reference captures") {
+  const auto root = test::rocky_reference();
+  if (!root) return;
+  SchemaStore store;
+  std::map<std::string, Validator> plain;
+  std::map<std::string, Validator> formats;
+  auto schema_files = io::list_json_files(*root / "schemas");
+  REQUIRE(schema_files.has_value());
+  REQUIRE_FALSE(schema_files->empty());
+  for (const auto& file : *schema_files) {
+    INFO(file.string());
+    auto text = io::read_file(file);
+    REQUIRE(text.has_value());
+    const auto document = parse(*text);
+    std::string name = file.filename().string();
+    name = name.substr(0, name.size() - std::string(".schema.json").size());
+    auto compiled = Validator::compile(document, "file://" + file.string(), store);
+    if (!compiled) FAIL(compiled.error().message);
+    auto checked = Validator::compile(document, "file://" + file.string(), store, with_formats());
+    if (!checked) FAIL(checked.error().message);
+    plain.emplace(name, std::move(compiled).value());
+    formats.emplace(name, std::move(checked).value());
+  }
+  auto captures = io::list_json_files(*root / "fixtures_generated");
+  REQUIRE(captures.has_value());
+  REQUIRE(captures->size() == 40);
+  for (const auto& file : *captures) {
+    INFO(file.string());
+    auto text = io::read_file(file);
+    REQUIRE(text.has_value());
+    const auto document = parse(*text);
+    const auto command = document->root().find("command");
+    REQUIRE(command.has_value());
+    std::string name(command->as_string());
+    if (name == "lineage" && document->root().find("column")) name = "column_lineage";
+    if (name == "history" && document->root().find("model")) name = "model_history";
+    INFO("schema " << name);
+    REQUIRE(plain.count(name) == 1);
+    for (const Validator* validator : {&plain.at(name), &formats.at(name)}) {
+      const auto violations = validator->validate(document->root());
+      for (const auto& v : violations) INFO(v.instance_pointer << ": " << v.message << " (" << v.schema_pointer << ")");
+      CHECK(violations.empty());
+      CHECK(validator->is_valid(document->root()));
+    }
+  }
+}
