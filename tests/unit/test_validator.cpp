@@ -528,3 +528,12 @@ TEST_CASE("schema::Validator engine schemas accept the reference captures") {
     }
   }
 }
+
+TEST_CASE("schema::Validator uniqueItems on large arrays") {
+  std::string items = "[";
+  for (int i = 0; i < 500; ++i) items += (i ? ", " : "") + std::string("{\"a\": ") + std::to_string(i) + ", \"b\": [" + std::to_string(i) + "]}";
+  CHECK(valid(R"({"uniqueItems": true})", items + "]"));
+  const auto v = single(R"({"uniqueItems": true})", items + R"(, {"b": [7.0], "a": 7}])");
+  CHECK(v.message == R"(expected unique items, found item 500 equal to item 7 ({"a": 7, "b": [7]}))");
+  CHECK(valid(R"({"uniqueItems": true})", "[" + std::string("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, -0.0") + "]") == false);
+}
