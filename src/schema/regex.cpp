@@ -57,6 +57,10 @@ std::string_view short_property(std::string_view name) {
   return name;
 }
 
+// ECMA-262 WhiteSpace and LineTerminator, as class members (UTF-8 literals).
+constexpr std::string_view kEcmaWhitespace =
+    "\\t\\n\\x0b\\f\\r \u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff";
+
 // Rewrites the ECMA-262 constructs PCRE2 spells differently and refuses the
 // PCRE-only ones a JSON Schema pattern must not use (`(?P<n>`, `(?i)`,
 // `(?#...)`, `\a`). Returns false with `error` set when refused.
@@ -84,6 +88,14 @@ bool ecma_to_pcre(std::string_view pattern, std::string& out, std::string& error
           i = close + 1;
           continue;
         }
+      }
+      if (next == 's' || (next == 'S' && !in_class)) {
+        // ECMA-262 \s is Unicode whitespace; PCRE2 (without UCP) only ASCII.
+        if (!in_class) out += next == 's' ? "[" : "[^";
+        out += kEcmaWhitespace;
+        if (!in_class) out += ']';
+        i += 2;
+        continue;
       }
       out += c;
       out += next;
