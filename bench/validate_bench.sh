@@ -1,0 +1,133 @@
+#!/usr/bin/env bash
+# Validation speed, from ONE run of this script: the 40 real engine captures
+# against the engine's own schemas, whole-process wall time (median of
+# $RUNS runs) for
+#   fixturegen validate --schemas (one process),
+#   Python jsonschema Draft7Validator (one process),
+#   ajv-cli (one process per schema, as a shell pipeline would run it),
+#   the ajv library (one node process),
+# then fixturegen on 10,000 captures (the 40, copied 250 times).
+# Targets printed beside the results: >= 40x faster than Python jsonschema,
+# >= 10,000 captures/s.
+#
+# Usage: bench/validate_bench.sh   (from anywhere; builds nothing)
+#   FIXTUREGEN_BINARY          default build/fixturegen
+#   FIXTUREGEN_ROCKY_REFERENCE default ../shared/rocky-reference
+#   RUNS                       default 5
+# Needs python3 with jsonschema (Debian: python3-jsonschema) and node; ajv is
+# installed on first use with `npm install --prefix bench ajv-cli ajv-formats ajv`
+# (bench/node_modules is gitignored). A missing peer is reported and skipped.
+set -euo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+root=$(cd "$here/.." && pwd)
+bin=${FIXTUREGEN_BINARY:-$root/build/fixturegen}
+ref=${FIXTUREGEN_ROCKY_REFERENCE:-$root/../shared/rocky-reference}
+runs=${RUNS:-5}
+[[ -x $bin ]] || { echo "validate_bench: no binary at $bin (build first, or set FIXTUREGEN_BINARY)" >&2; exit 2; }
+[[ -d $ref/fixtures_generated && -d $ref/schemas ]] || { echo "validate_bench: no reference data at $ref" >&2; exit 2; }
+ref=$(cd "$ref" && pwd)
+schemas="$ref/schemas"
+mapfile -t captures < <(find "$ref/fixtures_generated" -name '*.json' -type f | sort)
+n=${#captures[@]}
+
+tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
+
+# Microseconds since the epoch. Bash's EPOCHREALTIME costs no process;
+# `date +%s%N` (the fallback) adds a few ms of fork+exec to every sample.
+# Sets REPLY, so no $(...) subshell is timed either.
+now_us() {
+  if [[ -n ${EPOCHREALTIME:-} ]]; then REPLY=$((10#${EPOCHREALTIME/[.,]/}))
+  else REPLY=$(($(date +%s%N) / 1000)); fi
+}
+# median_ms CMD...: runs CMD $runs times (output discarded, must exit 0), prints the median in ms.
+median_ms() {
+  local times=() start end
+  for ((i = 0; i < runs; i++)); do
+    now_us; start=$REPLY
+    "$@" >/dev/null 2>"$tmp/err" || { echo "validate_bench: failed: $*" >&2; cat "$tmp/err" >&2; return 1; }
+    now_us; end=$REPLY
+    times+=($((end - start)))
+  done
+  printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f\n", m / 1000}'
+}
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
+
+# Everything runs from an empty directory: fixturegen's types then come from
+# the engine's convention alone, like the peers' (no scenarios/ to load).
+# No subshell around it either: only the programs themselves are timed.
+bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
+cd "$tmp"
+fixturegen_run() { "$bin" validate --schemas "$schemas" "$@"; }
+
+# ---- the 40 captures ------------------------------------------------------------
+fg_ms=$(median_ms fixturegen_run "$ref/fixtures_generated")
+echo "validate benchmark: $n captures from $ref/fixtures_generated against the engine's schemas"
+echo "whole-process wall time, median of $runs runs"
+printf '  %-44s %9.1f ms\n' "fixturegen (1 process)" "$fg_ms"
+
+# The interpreter itself, not a version manager's shim script in front of it.
+python=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+if "$python" -c 'import jsonschema' 2>/dev/null; then
+  py_ms=$(median_ms "$python" "$here/jsonschema_bench.py" "$schemas" "${captures[@]}")
+  printf '  %-44s %9.1f ms   fixturegen is %sx faster (target >= 40x)\n' \
+    "Python jsonschema Draft7Validator (1 process)" "$py_ms" "$(ratio "$py_ms" "$fg_ms")"
+else
+  echo "  Python jsonschema: not installed (apt-get install python3-jsonschema): skipped"
+fi
+
+if command -v node >/dev/null; then
+  if [[ ! -x $here/node_modules/.bin/ajv ]]; then
+    echo "  (installing ajv into bench/node_modules)" >&2
+    npm install --prefix "$here" --no-audit --no-fund --silent ajv-cli ajv-formats ajv >&2 ||
+      echo "  npm install failed: ajv skipped" >&2
+  fi
+fi
+if [[ -x $here/node_modules/.bin/ajv ]]; then
+  # Group captures by type (the same discriminators as the engine's README).
+  python3 - "$tmp/groups" "${captures[@]}" <<'PY'
+import json, os, sys
+out, files = sys.argv[1], sys.argv[2:]
+os.makedirs(out, exist_ok=True)
+groups = {}
+for f in files:
+    c = json.load(open(f))
+    t = c["command"]
+    if t == "lineage" and "column" in c: t = "column_lineage"
+    if t == "history" and "model" in c: t = "model_history"
+    groups.setdefault(t, []).append(f)
+for t, fs in groups.items():
+    open(os.path.join(out, t), "w").write("\n".join(fs) + "\n")
+PY
+  ajv_cli_all() {
+    local group type args
+    for group in "$tmp/groups"/*; do
+      type=$(basename "$group")
+      args=()
+      while read -r f; do args+=(-d "$f"); done <"$group"
+      "$here/node_modules/.bin/ajv" validate --spec=draft7 --strict=false --all-errors \
+        -c "$here/ajv_formats.js" -s "$schemas/$type.schema.json" "${args[@]}" || return 1
+    done
+  }
+  groups=$(ls "$tmp/groups" | wc -l)
+  cli_ms=$(median_ms ajv_cli_all)
+  printf '  %-44s %9.1f ms   fixturegen is %sx faster\n' "ajv-cli ($groups runs, one per schema)" "$cli_ms" \
+    "$(ratio "$cli_ms" "$fg_ms")"
+  lib_ms=$(median_ms node "$here/ajv_bench.js" "$schemas" "${captures[@]}")
+  printf '  %-44s %9.1f ms   fixturegen is %sx faster\n' "ajv library (1 node process)" "$lib_ms" \
+    "$(ratio "$lib_ms" "$fg_ms")"
+else
+  echo "  ajv: node/npm unavailable: skipped"
+fi
+
+# ---- 10,000 captures -------------------------------------------------------------
+copies=250
+for ((k = 0; k < copies; k++)); do
+  mkdir -p "$tmp/corpus/$k"
+  cp -r "$ref/fixtures_generated/." "$tmp/corpus/$k/"
+done
+total=$((n * copies))
+big_ms=$(median_ms fixturegen_run "$tmp/corpus")
+rate=$(awk -v n="$total" -v ms="$big_ms" 'BEGIN { printf "%.0f", n / (ms / 1000) }')
+printf 'fixturegen on %d captures (1 process): %.1f ms = %s captures/s (target >= 10,000 captures/s)\n' \
+  "$total" "$big_ms" "$rate"
