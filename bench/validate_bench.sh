@@ -66,12 +66,14 @@ echo "validate benchmark: $n captures from $ref/fixtures_generated against the e
 echo "whole-process wall time, median of $runs runs"
 printf '  %-44s %9.1f ms\n' "fixturegen (1 process)" "$fg_ms"
 
-# The interpreter itself, not a version manager's shim script in front of it.
-python=$(python3 -c 'import sys; print(sys.executable)' 2>/dev/null || echo python3)
+# The interpreter itself ($PYTHON, default python3), not a version manager's
+# shim script in front of it.
+python=$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)' 2>/dev/null || echo "${PYTHON:-python3}")
 if "$python" -c 'import jsonschema' 2>/dev/null; then
+  py_version=$("$python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0] + ", jsonschema", m.version("jsonschema"))')
   py_ms=$(median_ms "$python" "$here/jsonschema_bench.py" "$schemas" "${captures[@]}")
-  printf '  %-44s %9.1f ms   fixturegen is %sx faster (target >= 40x)\n' \
-    "Python jsonschema Draft7Validator (1 process)" "$py_ms" "$(ratio "$py_ms" "$fg_ms")"
+  printf '  %-44s %9.1f ms   fixturegen is %sx faster (target >= 40x)  [%s]\n' \
+    "Python jsonschema Draft7Validator (1 process)" "$py_ms" "$(ratio "$py_ms" "$fg_ms")" "$py_version"
 else
   echo "  Python jsonschema: not installed (apt-get install python3-jsonschema): skipped"
 fi
