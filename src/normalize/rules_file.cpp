@@ -151,6 +151,12 @@ private:
     } else if (rule.action == Action::Scrub) {
       if (auto r = require("pattern", rule.pattern); !r) return r;
       if (auto r = require("replacement", rule.replacement); !r) return r;
+      // The pattern is compiled now, so a bad one is reported with its line
+      // (compile_rules would only know the file).
+      NormalizeRules probe;
+      probe.source = where(m_source, *table.get("pattern"));
+      probe.path_rules.push_back(rule);
+      if (auto compiled = compile_rules(std::move(probe)); !compiled) return std::move(compiled).error();
     } else if (rule.action == Action::Sort) {
       if (const auto* by = text("by")) rule.by = by->get();
     }

@@ -1,1 +1,205 @@
+// Whole-file reads, atomic writes that keep the mode and leave unchanged
+// files alone, and the sorted listing of captures.
+
+#include "support.hpp"
+
+#include <fixturegen/io/file.hpp>
+
 #include <catch2/catch.hpp>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <filesystem>
+#include <string>
+
+using namespace fixturegen;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct stat stat_of(const fs::path& path) {
+  struct stat info {};
+  REQUIRE(::stat(path.c_str(), &info) == 0);
+  return info;
+}
+
+std::vector<std::string> names_in(const fs::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : fs::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("io::read_file") {
+  test::ScratchDir dir;
+  const fs::path file = dir.path() / "a.json";
+  // Binary-safe, including NUL bytes and no trailing newline.
+  const std::string content("{\"a\": 1}\0\xFF\r\n", 12);
+  test::write_text(file, content);
+  auto read = io::read_file(file);
+  REQUIRE(read.has_value());
+  CHECK(*read == content);
+
+  test::write_text(dir.path() / "empty.json", "");
+  auto empty = io::read_file(dir.path() / "empty.json");
+  REQUIRE(empty.has_value());
+  CHECK(empty->empty());
+
+  // Larger than the read buffer.
+  const std::string big(1 << 20, 'x');
+  test::write_text(dir.path() / "big.json", big);
+  CHECK(io::read_file(dir.path() / "big.json").value() == big);
+
+  auto missing = io::read_file(dir.path() / "missing.json");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ExitCode::EngineOrIoError);
+  CHECK_THAT(missing.error().message, Catch::Contains("missing.json") && Catch::Contains("No such file"));
+
+  auto directory = io::read_file(dir.path());
+  REQUIRE_FALSE(directory.has_value());
+  CHECK(directory.error().code == ExitCode::EngineOrIoError);
+  CHECK_THAT(directory.error().message, Catch::Contains("directory"));
+}
+
+TEST_CASE("io::write_file_atomic creates, replaces and reports changes") {
+  test::ScratchDir dir;
+  const fs::path file = dir.path() / "sub" / "deeper" / "out.json";
+  // Missing parent directories are created.
+  auto created = io::write_file_atomic(file, "one\n");
+  REQUIRE(created.has_value());
+  CHECK(*created);
+  CHECK(test::read_text(file) == "one\n");
+  // A new file gets 0666 minus the umask, like any file the user creates.
+  const mode_t mask = ::umask(0);
+  ::umask(mask);
+  CHECK((stat_of(file).st_mode & 07777) == (0666 & ~mask));
+
+  auto replaced = io::write_file_atomic(file, "two, longer\n");
+  REQUIRE(replaced.has_value());
+  CHECK(*replaced);
+  CHECK(test::read_text(file) == "two, longer\n");
+
+  // Same size, other bytes: still a change.
+  auto same_size = io::write_file_atomic(file, "two, LONGER\n");
+  REQUIRE(same_size.has_value());
+  CHECK(*same_size);
+  CHECK(test::read_text(file) == "two, LONGER\n");
+
+  auto emptied = io::write_file_atomic(file, "");
+  REQUIRE(emptied.has_value());
+  CHECK(*emptied);
+  CHECK(test::read_text(file).empty());
+
+  // No temp file is left behind.
+  CHECK(names_in(file.parent_path()) == std::vector<std::string>{"out.json"});
+}
+
+TEST_CASE("io::write_file_atomic leaves identical content untouched") {
+  test::ScratchDir dir;
+  const fs::path file = dir.path() / "same.json";
+  test::write_text(file, "{}\n");
+  // Back-date the file so a rewrite would be visible in mtime.
+  const auto old_time = fs::last_write_time(file) - std::chrono::hours(24);
+  fs::last_write_time(file, old_time);
+  const ino_t inode = stat_of(file).st_ino;
+
+  auto result = io::write_file_atomic(file, "{}\n");
+  REQUIRE(result.has_value());
+  CHECK_FALSE(*result);
+  CHECK(fs::last_write_time(file) == old_time);
+  CHECK(stat_of(file).st_ino == inode);
+
+  // Different content: rewritten, mtime moves.
+  auto changed = io::write_file_atomic(file, "[]\n");
+  REQUIRE(changed.has_value());
+  CHECK(*changed);
+  CHECK(fs::last_write_time(file) != old_time);
+}
+
+TEST_CASE("io::write_file_atomic keeps the mode and replaces by rename") {
+  test::ScratchDir dir;
+  const fs::path file = dir.path() / "mode.json";
+  test::write_text(file, "old contents\n");
+  REQUIRE(::chmod(file.c_str(), 0640) == 0);
+  const ino_t old_inode = stat_of(file).st_ino;
+
+  // A reader that opened the file before the write keeps seeing the old
+  // bytes: the new ones arrive in a new inode, renamed over the name. A
+  // reader never sees a half-written file.
+  const int reader = ::open(file.c_str(), O_RDONLY);
+  REQUIRE(reader >= 0);
+
+  auto written = io::write_file_atomic(file, "new contents, longer than before\n");
+  REQUIRE(written.has_value());
+  CHECK(*written);
+  CHECK(test::read_text(file) == "new contents, longer than before\n");
+  CHECK((stat_of(file).st_mode & 07777) == 0640);
+  CHECK(stat_of(file).st_ino != old_inode);
+
+  char buffer[64] = {};
+  const ssize_t n = ::read(reader, buffer, sizeof buffer);
+  ::close(reader);
+  CHECK(std::string(buffer, static_cast<std::size_t>(n)) == "old contents\n");
+
+  // Unusual modes survive too.
+  REQUIRE(::chmod(file.c_str(), 0604) == 0);
+  REQUIRE(io::write_file_atomic(file, "third\n").has_value());
+  CHECK((stat_of(file).st_mode & 07777) == 0604);
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"mode.json"});
+}
+
+TEST_CASE("io::write_file_atomic refuses what it cannot replace") {
+  test::ScratchDir dir;
+  // A directory where the file should be: an I/O error, nothing changed.
+  fs::create_directories(dir.path() / "taken.json" / "inside");
+  auto result = io::write_file_atomic(dir.path() / "taken.json", "x");
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().code == ExitCode::EngineOrIoError);
+  CHECK_THAT(result.error().message, Catch::Contains("taken.json") && Catch::Contains("not a regular file"));
+  CHECK(fs::is_directory(dir.path() / "taken.json" / "inside"));
+
+  // A parent that is a file.
+  test::write_text(dir.path() / "plain", "keep\n");
+  auto under_file = io::write_file_atomic(dir.path() / "plain" / "x.json", "x");
+  REQUIRE_FALSE(under_file.has_value());
+  CHECK(under_file.error().code == ExitCode::EngineOrIoError);
+  CHECK(test::read_text(dir.path() / "plain") == "keep\n");
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"plain", "taken.json"});
+}
+
+TEST_CASE("io::list_json_files") {
+  test::ScratchDir dir;
+  const fs::path root = dir.path();
+  for (const char* name : {"b.json", "a.json", "sub/z.json", "sub/a.json", "sub/deeper/m.json", "notes.txt",
+                           "data.json.bak", ".hidden.json", ".git/x.json", "sub/.a.json.fixturegen-123456"}) {
+    fs::create_directories((root / name).parent_path());
+    test::write_text(root / name, "{}");
+  }
+  fs::create_directories(root / "dir.json");  // a directory named like a capture
+
+  auto files = io::list_json_files(root);
+  REQUIRE(files.has_value());
+  std::vector<std::string> relative;
+  for (const auto& file : *files) relative.push_back(fs::relative(file, root).generic_string());
+  CHECK(relative == std::vector<std::string>{"a.json", "b.json", "sub/a.json", "sub/deeper/m.json", "sub/z.json"});
+
+  // A file is its own listing, whatever its extension.
+  auto single = io::list_json_files(root / "notes.txt");
+  REQUIRE(single.has_value());
+  CHECK(*single == std::vector<fs::path>{root / "notes.txt"});
+
+  auto missing = io::list_json_files(root / "nope");
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().code == ExitCode::EngineOrIoError);
+  CHECK_THAT(missing.error().message, Catch::Contains("does not exist"));
+
+  fs::create_directories(root / "empty");
+  auto none = io::list_json_files(root / "empty");
+  REQUIRE(none.has_value());
+  CHECK(none->empty());
+}
