@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <cstring>
@@ -96,6 +97,35 @@ int hex_value(char c) {
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
+}
+
+// The decimal exponent of a valid JSON number's first significant digit
+// (1.5e3 -> 3, 0.00012 -> -4). The exponent's sign alone does not say
+// whether a number is huge or tiny: 0.000...1 has none, 1000...0e-5 is
+// still huge. Exponents are clamped; text lengths keep the sum in range.
+long long decimal_magnitude(std::string_view text) {
+  std::size_t i = (!text.empty() && text[0] == '-') ? 1 : 0;
+  long long magnitude = 0;
+  const std::size_t int_start = i;
+  while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  const bool int_is_zero = i - int_start == 1 && text[int_start] == '0';
+  if (!int_is_zero) magnitude = static_cast<long long>(i - int_start) - 1;
+  if (i < text.size() && text[i] == '.') {
+    ++i;
+    long long zeros = 0;
+    while (i < text.size() && text[i] == '0') ++zeros, ++i;
+    if (int_is_zero) magnitude = -(zeros + 1);
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+  }
+  if (i < text.size() && (text[i] == 'e' || text[i] == 'E')) {
+    ++i;
+    const bool negative_exponent = i < text.size() && text[i] == '-';
+    if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+    long long exponent = 0;
+    for (; i < text.size(); ++i) exponent = std::min(exponent * 10 + (text[i] - '0'), 1'000'000'000'000LL);
+    magnitude += negative_exponent ? -exponent : exponent;
+  }
+  return magnitude;
 }
 
 std::string describe_char(const char* p, const char* end) {
@@ -280,11 +310,10 @@ bool Reader::parse_number() {
   if (result.ec == std::errc::result_out_of_range || !std::isfinite(value)) {
     // Which way it fell out of range decides what Python would have
     // written instead: Infinity (invalid JSON) or a silent 0.0.
-    bool tiny = false;
-    const auto e = text.find_first_of("eE");
-    if (e != std::string_view::npos && text[e + 1] == '-') tiny = true;
-    return fail_at(start, tiny ? fmt::format("number {} is too small for a 64-bit float: it would silently become 0.0", text)
-                               : fmt::format("number {} is too large for a 64-bit float: it would become Infinity", text));
+    return fail_at(start, decimal_magnitude(text) < 0
+                              ? fmt::format("number {} is too small for a 64-bit float: it would silently become 0.0", text)
+                              : fmt::format("number {} is too large for a 64-bit float: it would become {}Infinity",
+                                            text, negative ? "-" : ""));
   }
   if (result.ec != std::errc()) return fail_at(start, fmt::format("invalid number {}", text));
   return m_handler.float_value(value) || stopped();

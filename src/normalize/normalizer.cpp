@@ -12,6 +12,8 @@ namespace fixturegen::normalize {
 
 namespace {
 
+constexpr std::size_t kMaxNormalizeDepth = 10'000;
+
 // Total order for sorting array elements: by kind, then value; containers
 // by their serialized text. Ties are broken by the whole element's text, so
 // the result does not depend on the order the engine emitted.
@@ -288,7 +290,12 @@ Expected<std::string> normalize_text(std::string_view input, const CompiledRules
   out.reserve(input.size() + input.size() / 4);
   json::PythonJsonWriter writer(out);
   Normalizer normalizer(rules, writer);
-  if (auto error = json::read_json(input, normalizer)) return Error::check(error->to_string());
+  // Python's json gives up near 1,000 levels (RecursionError), so no
+  // capture its pipeline wrote is deeper; past 10,000 levels the indented
+  // output alone would be hundreds of megabytes.
+  json::ReaderOptions options;
+  options.max_depth = kMaxNormalizeDepth;
+  if (auto error = json::read_json(input, normalizer, options)) return Error::check(error->to_string());
   out += '\n';
   return out;
 }

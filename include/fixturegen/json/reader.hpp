@@ -23,8 +23,11 @@ struct ParseError {
 
 struct ReaderOptions {
   // Containers nested deeper than this are refused. The reader itself is
-  // iterative; the limit protects recursive consumers (the validator).
-  std::size_t max_depth = 1'000'000;
+  // iterative; the limit protects recursive consumers (the validator) and
+  // the Python-layout writer, whose indent=2 output grows with the square
+  // of the depth: a 100,000-level document would be ~20 GB of spaces, so it
+  // must be refused here rather than fail later for want of memory.
+  std::size_t max_depth = 50'000;
 };
 
 // A strict RFC 8259 reader that refuses what a fixture must never contain:
