@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <cstddef>
+#include <limits>
 #include <map>
 #include <optional>
 #include <set>
@@ -26,32 +27,36 @@ namespace {
 // Deeper schemas than this are refused rather than risking the stack.
 constexpr int kMaxSchemaDepth = 512;
 
+using BaseId = std::uint32_t;  // index into Compiler::m_bases
+inline constexpr BaseId kNoBase = std::numeric_limits<BaseId>::max();
+
+// No pointer text and no URI string here: a location is copied for every
+// subschema, and its JSON pointer is only ever needed for a report, when it
+// is derived from the node (pointer_to).
 struct Location {
   std::uint32_t doc = 0;  // index into Compiler::m_docs
   json::Value node;
-  std::string pointer;  // JSON pointer inside its document
-  std::string base;     // base URI in effect at the node (after its own $id)
-};
-
-struct NodeInfo {
-  std::string base;
-  bool resource_root = false;
+  BaseId base = kNoBase;  // base URI in effect at the node (after its own $id)
 };
 
 struct DocInfo {
   std::shared_ptr<const json::Document> document;
   std::string prefix;  // "" for the schema being compiled, "URI#" for others
+  // Per tape node: the base URI recorded by the index (kNoBase when the
+  // node is no indexed schema), and its compiled schema id.
+  std::vector<BaseId> bases;
+  std::vector<SchemaId> ids;
 };
 
 std::uint64_t node_key(std::uint32_t doc, json::Value node) {
   return (std::uint64_t{doc} << 32) | node.index();
 }
 
-std::string child_pointer(const std::string& parent, std::string_view token) {
-  return parent + "/" + json::escape_pointer_token(token);
+std::uint32_t node_count(json::Value root) {
+  if (root.is_object()) return root.members().last;
+  if (root.is_array()) return root.elements().last;
+  return 1;
 }
-
-std::string index_token(std::size_t index) { return std::to_string(index); }
 
 class Compiler {
 public:
@@ -63,8 +68,8 @@ public:
     const std::string base(strip_fragment(uri));
     const std::uint32_t doc = add_document(std::move(document), base, /*main=*/true);
     if (m_error) return std::move(*m_error);
-    Location root{doc, m_docs[doc].document->root(), "", base};
-    root.base = info_base(doc, root.node, base);
+    Location root{doc, m_docs[doc].document->root(), intern(base)};
+    root.base = info_base(doc, root.node, root.base);
     m_program.root = schema_id(root);
     for (std::size_t i = 0; i < m_work.size() && !m_error; ++i) {
       // Copy: compiling may grow m_work.
@@ -82,13 +87,27 @@ private:
                              const std::string& uri, bool main) {
     const auto doc = static_cast<std::uint32_t>(m_docs.size());
     m_program.documents.push_back(document);
-    m_docs.push_back({std::move(document), main ? std::string() : uri + "#"});
+    m_program.pointers.add_document(main ? std::string() : uri + "#");
+    m_docs.push_back({std::move(document), main ? std::string() : uri + "#", {}, {}});
     const json::Value root = m_docs[doc].document->root();
-    Location location{doc, root, "", uri};
+    const std::uint32_t nodes = node_count(root);
+    m_docs[doc].bases.assign(nodes, kNoBase);
+    m_docs[doc].ids.assign(nodes, kNoSchema);
+    const BaseId base = intern(uri);
+    Location location{doc, root, base};
     m_resources.emplace(uri, location);
     m_resource_roots.insert(node_key(doc, root));
-    index_node(doc, root, uri, "", 0);
+    index_node(doc, root, base, 0);
     return doc;
+  }
+
+  BaseId intern(std::string_view uri) {
+    // Few distinct bases (one per document or $id): a linear scan beats a map.
+    for (BaseId i = 0; i < m_bases.size(); ++i) {
+      if (m_bases[i] == uri) return i;
+    }
+    m_bases.emplace_back(uri);
+    return static_cast<BaseId>(m_bases.size() - 1);
   }
 
   void fail(std::string message) {
@@ -98,18 +117,18 @@ private:
   // Records the base URI of every schema node and the URIs/anchors it
   // declares. Only keywords that hold schemas are entered: an "$id" inside
   // an `enum` value or a property named "$id" declares nothing.
-  void index_node(std::uint32_t doc, json::Value node, const std::string& base,
-                  const std::string& pointer, int depth) {
+  void index_node(std::uint32_t doc, json::Value node, BaseId base, int depth) {
     if (depth > kMaxSchemaDepth) {
       fail("schema nests deeper than " + std::to_string(kMaxSchemaDepth) + " levels at " +
-           display(doc, pointer));
+           display(doc, node));
       return;
     }
     if (!node.is_object()) {
-      if (node.is_bool()) m_nodes.emplace(node_key(doc, node), NodeInfo{base, false});
+      BaseId& slot = m_docs[doc].bases[node.index()];
+      if (node.is_bool() && slot == kNoBase) slot = base;
       return;
     }
-    std::string here = base;
+    BaseId here = base;
     bool resource_root = m_resource_roots.count(node_key(doc, node)) > 0;
     const auto ref = node.find("$ref");
     const bool has_ref = ref && ref->is_string();
@@ -117,35 +136,34 @@ private:
       const std::string_view text = id->as_string();
       if (m_draft7 && !text.empty() && text.front() == '#') {
         // draft-07 location-independent identifier: a plain-name anchor.
-        m_anchors.emplace(std::string(strip_fragment(base)) + std::string(text),
-                          Location{doc, node, pointer, base});
+        m_anchors.emplace(std::string(strip_fragment(m_bases[base])) + std::string(text),
+                          Location{doc, node, base});
       } else {
-        const std::string resolved = resolve_uri(base, text);
+        const std::string resolved = resolve_uri(m_bases[base], text);
         const SplitUri split = split_fragment(resolved);
-        here = std::string(split.base);
+        here = intern(split.base);
         resource_root = true;
-        m_resources.emplace(here, Location{doc, node, pointer, here});
+        m_resources.emplace(std::string(split.base), Location{doc, node, here});
         if (split.has_fragment && !split.fragment.empty() && split.fragment.front() != '/') {
-          m_anchors.emplace(resolved, Location{doc, node, pointer, here});
+          m_anchors.emplace(resolved, Location{doc, node, here});
         }
       }
     }
     if (!m_draft7) {
       if (const auto anchor = node.find("$anchor"); anchor && anchor->is_string()) {
-        m_anchors.emplace(here + "#" + std::string(anchor->as_string()),
-                          Location{doc, node, pointer, here});
+        m_anchors.emplace(m_bases[here] + "#" + std::string(anchor->as_string()),
+                          Location{doc, node, here});
       }
       if (const auto anchor = node.find("$dynamicAnchor"); anchor && anchor->is_string()) {
         const std::string name(anchor->as_string());
-        m_anchors.emplace(here + "#" + name, Location{doc, node, pointer, here});
-        m_dynamic_anchors[here].emplace_back(name, Location{doc, node, pointer, here});
+        m_anchors.emplace(m_bases[here] + "#" + name, Location{doc, node, here});
+        m_dynamic_anchors[m_bases[here]].emplace_back(name, Location{doc, node, here});
       }
     }
     if (resource_root) m_resource_roots.insert(node_key(doc, node));
-    m_nodes.emplace(node_key(doc, node), NodeInfo{here, resource_root});
-    for_each_subschema(node, [&](json::Value child, std::string child_ptr) {
-      index_node(doc, child, here, pointer + child_ptr, depth + 1);
-    });
+    BaseId& slot = m_docs[doc].bases[node.index()];
+    if (slot == kNoBase) slot = here;
+    for_each_subschema(node, [&](json::Value child) { index_node(doc, child, here, depth + 1); });
   }
 
   template <class F>
@@ -164,45 +182,44 @@ private:
     for (const auto member : node.members()) {
       const std::string_view key = member.key;
       const json::Value value = member.value;
-      const std::string token = "/" + json::escape_pointer_token(key);
       const auto in = [&](const auto& list) {
         return std::find(std::begin(list), std::end(list), key) != std::end(list);
       };
       if (m_draft7 ? in(single7) : in(single2020)) {
-        visit(value, token);
+        visit(value);
       } else if (m_draft7 && key == "items") {
         if (value.is_array()) {
-          std::size_t i = 0;
-          for (const json::Value element : value.elements()) {
-            visit(element, token + "/" + index_token(i++));
-          }
+          for (const json::Value element : value.elements()) visit(element);
         } else {
-          visit(value, token);
+          visit(value);
         }
       } else if (in(arrays) && !(m_draft7 && key == "prefixItems")) {
-        std::size_t i = 0;
-        for (const json::Value element : value.elements()) {
-          visit(element, token + "/" + index_token(i++));
-        }
+        for (const json::Value element : value.elements()) visit(element);
       } else if (m_draft7 ? in(maps7) : in(maps2020)) {
         for (const auto entry : value.members()) {
-          if (entry.value.is_object() || entry.value.is_bool()) {
-            visit(entry.value, token + "/" + json::escape_pointer_token(entry.key));
-          }
+          if (entry.value.is_object() || entry.value.is_bool()) visit(entry.value);
         }
       }
     }
   }
 
-  std::string display(std::uint32_t doc, const std::string& pointer) const {
+  // Where `node` (then `keyword`, then `key` inside it) is, for messages.
+  std::string display(std::uint32_t doc, json::Value node, std::string_view keyword = {},
+                      std::string_view key = {}) const {
+    std::string pointer = pointer_to(m_docs[doc].document->root(), node);
+    for (const std::string_view token : {keyword, key}) {
+      if (token.data() == nullptr) break;
+      pointer += '/';
+      pointer += json::escape_pointer_token(token);
+    }
     const std::string& prefix = m_docs[doc].prefix;
     if (prefix.empty()) return pointer.empty() ? std::string("the schema root") : pointer;
     return prefix + pointer;
   }
 
-  std::string info_base(std::uint32_t doc, json::Value node, const std::string& fallback) const {
-    const auto found = m_nodes.find(node_key(doc, node));
-    return found == m_nodes.end() ? fallback : found->second.base;
+  BaseId info_base(std::uint32_t doc, json::Value node, BaseId fallback) const {
+    const BaseId found = m_docs[doc].bases[node.index()];
+    return found == kNoBase ? fallback : found;
   }
 
   // The resource (document or $id'd subschema) named by `uri`, loading the
@@ -219,12 +236,12 @@ private:
 
   std::optional<Location> resolve_ref(const Location& from, std::string_view keyword,
                                       std::string_view reference) {
-    const std::string absolute = resolve_uri(from.base, reference);
+    const std::string absolute = resolve_uri(m_bases[from.base], reference);
     const SplitUri split = split_fragment(absolute);
     const std::string base(split.base);
     const auto where = [&] {
       return "$ref \"" + std::string(reference) + "\" at " +
-             display(from.doc, child_pointer(from.pointer, keyword));
+             display(from.doc, from.node, keyword);
     };
     std::string fragment;
     if (!percent_decode(split.fragment, fragment)) {
@@ -270,7 +287,7 @@ private:
         }
         node = *next;
       }
-      Location target{resource->doc, node, resource->pointer + fragment, resource->base};
+      Location target{resource->doc, node, resource->base};
       target.base = info_base(target.doc, node, resource->base);
       return target;
     }
@@ -291,7 +308,9 @@ private:
 
   SchemaId schema_id(const Location& location) {
     const std::uint64_t key = node_key(location.doc, location.node);
-    if (const auto found = m_ids.find(key); found != m_ids.end()) return found->second;
+    if (const SchemaId known = m_docs[location.doc].ids[location.node.index()]; known != kNoSchema) {
+      return known;
+    }
     if (m_error) return kNoSchema;
     if (m_draft7 && location.node.is_object()) {
       // draft-07: a schema with $ref is that reference, its siblings are
@@ -299,40 +318,34 @@ private:
       if (const auto ref = location.node.find("$ref"); ref && ref->is_string()) {
         if (!m_aliasing.insert(key).second) {
           fail("$ref cycle that never reaches a schema at " +
-               display(location.doc, child_pointer(location.pointer, "$ref")));
+               display(location.doc, location.node, "$ref"));
           return kNoSchema;
         }
         const auto target = resolve_ref(location, "$ref", ref->as_string());
         const SchemaId id = target ? schema_id(*target) : kNoSchema;
         m_aliasing.erase(key);
-        if (id != kNoSchema) m_ids.emplace(key, id);
+        if (id != kNoSchema) set_id(location, id);
         return id;
       }
     }
     const auto id = static_cast<SchemaId>(m_program.schemas.size());
     m_program.schemas.emplace_back();
-    m_ids.emplace(key, id);
+    set_id(location, id);
     m_work.emplace_back(id, location);
     return id;
   }
 
-  Location child(const Location& parent, std::string_view keyword, json::Value node) {
-    Location location{parent.doc, node, child_pointer(parent.pointer, keyword), parent.base};
-    location.base = info_base(parent.doc, node, parent.base);
-    return location;
+  void set_id(const Location& location, SchemaId id) {
+    SchemaId& slot = m_docs[location.doc].ids[location.node.index()];
+    if (slot == kNoSchema) slot = id;  // the first one wins, as a map's emplace
   }
-  Location child(const Location& parent, std::string_view keyword, std::string_view key,
-                 json::Value node) {
-    Location location{parent.doc, node,
-                      child_pointer(child_pointer(parent.pointer, keyword), key), parent.base};
-    location.base = info_base(parent.doc, node, parent.base);
-    return location;
+
+  Location child(const Location& parent, json::Value node) {
+    return Location{parent.doc, node, info_base(parent.doc, node, parent.base)};
   }
 
   std::uint32_t keyword_pointer(const Location& location, std::string_view keyword) {
-    m_program.pointers.push_back(m_docs[location.doc].prefix +
-                                 child_pointer(location.pointer, keyword));
-    return static_cast<std::uint32_t>(m_program.pointers.size() - 1);
+    return m_program.pointers.add(KeywordRef{location.doc, location.node, keyword});
   }
 
   void emit(Op op, std::uint32_t a, std::uint64_t n, std::uint32_t keyword) {
@@ -341,7 +354,7 @@ private:
 
   void bad_keyword(const Location& location, std::string_view keyword, std::string_view what) {
     fail("invalid schema: \"" + std::string(keyword) + "\" at " +
-         display(location.doc, child_pointer(location.pointer, keyword)) + " must be " +
+         display(location.doc, location.node, keyword) + " must be " +
          std::string(what));
   }
 
@@ -356,13 +369,14 @@ private:
     return true;
   }
 
-  std::uint32_t compile_regex(const Location& location, const std::string& pointer,
-                              std::string_view pattern) {
+  // `keyword` then `key` name where the pattern sits, for the message.
+  std::uint32_t compile_regex(const Location& location, std::string_view keyword,
+                              std::string_view key, std::string_view pattern) {
     std::string error;
     auto regex = Regex::compile(pattern, error);
     if (!regex) {
       fail("invalid schema: pattern " + quote(pattern, 200) + " at " +
-           display(location.doc, pointer) + " does not compile: " + error);
+           display(location.doc, location.node, keyword, key) + " does not compile: " + error);
       return 0;
     }
     m_program.regexes.push_back(std::move(regex));
@@ -376,9 +390,8 @@ private:
       bad_keyword(location, keyword, "a non-empty array of schemas");
       return ids;
     }
-    std::size_t i = 0;
     for (const json::Value element : array.elements()) {
-      ids.push_back(schema_id(child(location, keyword, index_token(i++), element)));
+      ids.push_back(schema_id(child(location, element)));
     }
     return ids;
   }
@@ -390,18 +403,17 @@ private:
     const auto first = static_cast<std::uint32_t>(m_program.code.size());
     if (node.is_bool()) {
       if (!node.as_bool()) {
-        m_program.pointers.push_back(m_docs[location.doc].prefix + location.pointer);
-        emit(Op::False, 0, 0, static_cast<std::uint32_t>(m_program.pointers.size() - 1));
+        emit(Op::False, 0, 0, m_program.pointers.add(KeywordRef{location.doc, node, {}}));
       }
       finish(id, first);
       return;
     }
     if (!node.is_object()) {
       fail("invalid schema: expected an object or a boolean at " +
-           display(location.doc, location.pointer) + ", found " + found(node));
+           display(location.doc, node) + ", found " + found(node));
       return;
     }
-    if (!m_draft7) m_program.schemas[id].resource = resource_index(location.base);
+    if (!m_draft7) m_program.schemas[id].resource = resource_index(m_bases[location.base]);
 
     compile_type(location);
     compile_values(location);
@@ -546,8 +558,7 @@ private:
         bad_keyword(location, "pattern", "a string");
         return;
       }
-      const std::uint32_t regex = compile_regex(
-          location, child_pointer(location.pointer, "pattern"), pattern->as_string());
+      const std::uint32_t regex = compile_regex(location, "pattern", {}, pattern->as_string());
       emit(Op::Pattern, regex, 0, keyword_pointer(location, "pattern"));
     }
     if (const auto format = location.node.find("format");
@@ -565,15 +576,14 @@ private:
     if (m_draft7) {
       if (items && items->is_array()) {
         TupleTable table;
-        std::size_t i = 0;
         for (const json::Value element : items->elements()) {
-          table.items.push_back(schema_id(child(location, "items", index_token(i++), element)));
+          table.items.push_back(schema_id(child(location, element)));
         }
         if (const auto additional = node.find("additionalItems")) {
           if (additional->is_bool() && !additional->as_bool()) {
             table.additional_false = true;
           } else if (!(additional->is_bool() && additional->as_bool())) {
-            table.additional = schema_id(child(location, "additionalItems", *additional));
+            table.additional = schema_id(child(location, *additional));
           }
           table.additional_keyword = keyword_pointer(location, "additionalItems");
         }
@@ -581,7 +591,7 @@ private:
         emit(Op::TupleItems, static_cast<std::uint32_t>(m_program.tuples.size() - 1), 0,
              keyword_pointer(location, "items"));
       } else if (items && !(items->is_bool() && items->as_bool())) {
-        emit(Op::Items, schema_id(child(location, "items", *items)), 0,
+        emit(Op::Items, schema_id(child(location, *items)), 0,
              keyword_pointer(location, "items"));
       }
     } else {
@@ -592,14 +602,14 @@ private:
         table.items = schema_list(location, "prefixItems", *prefix);
         if (items) {
           if (items->is_bool() && !items->as_bool()) table.additional_false = true;
-          else table.additional = schema_id(child(location, "items", *items));
+          else table.additional = schema_id(child(location, *items));
           table.additional_keyword = keyword_pointer(location, "items");
         }
         m_program.tuples.push_back(std::move(table));
         emit(Op::TupleItems, static_cast<std::uint32_t>(m_program.tuples.size() - 1), 0,
              keyword_pointer(location, "prefixItems"));
       } else if (items) {
-        emit(Op::Items, schema_id(child(location, "items", *items)), 0,
+        emit(Op::Items, schema_id(child(location, *items)), 0,
              keyword_pointer(location, "items"));
       }
     }
@@ -615,7 +625,7 @@ private:
     }
     if (const auto contains = node.find("contains")) {
       ContainsTable table;
-      table.schema = schema_id(child(location, "contains", *contains));
+      table.schema = schema_id(child(location, *contains));
       table.min_keyword = keyword_pointer(location, "contains");
       table.max_keyword = table.min_keyword;
       if (!m_draft7) {
@@ -646,7 +656,7 @@ private:
       }
       for (const auto member : properties->members()) {
         table.entries.push_back(PropertyEntry{
-            member.key, schema_id(child(location, "properties", member.key, member.value)), -1});
+            member.key, schema_id(child(location, member.value)), -1});
       }
       table.applies_to_members = table.applies_to_members || !table.entries.empty();
       any = true;
@@ -657,11 +667,10 @@ private:
         return;
       }
       for (const auto member : patterns->members()) {
-        const std::uint32_t regex = compile_regex(
-            location, child_pointer(child_pointer(location.pointer, "patternProperties"), member.key),
-            member.key);
+        const std::uint32_t regex =
+            compile_regex(location, "patternProperties", member.key, member.key);
         table.patterns.push_back(PatternEntry{
-            regex, schema_id(child(location, "patternProperties", member.key, member.value))});
+            regex, schema_id(child(location, member.value))});
       }
       table.applies_to_members = table.applies_to_members || !table.patterns.empty();
       any = true;
@@ -673,7 +682,7 @@ private:
         table.applies_to_members = true;
       } else if (!(m_draft7 && additional->is_bool())) {
         // `true` only matters to unevaluatedProperties (2020-12).
-        table.additional = schema_id(child(location, "additionalProperties", *additional));
+        table.additional = schema_id(child(location, *additional));
         table.applies_to_members = true;
       }
       any = true;
@@ -727,7 +736,7 @@ private:
     compile_dependencies(location);
     if (const auto names = node.find("propertyNames")) {
       if (!(names->is_bool() && names->as_bool())) {
-        emit(Op::PropertyNames, schema_id(child(location, "propertyNames", *names)), 0,
+        emit(Op::PropertyNames, schema_id(child(location, *names)), 0,
              keyword_pointer(location, "propertyNames"));
       }
     }
@@ -756,7 +765,7 @@ private:
             required.push_back(std::move(entry));
           } else {
             schemas.push_back(DependentSchemaEntry{
-                member.key, schema_id(child(location, "dependencies", member.key, member.value))});
+                member.key, schema_id(child(location, member.value))});
           }
         }
         if (!required.empty()) {
@@ -792,7 +801,7 @@ private:
     if (const auto dependent = node.find("dependentSchemas"); dependent && dependent->is_object()) {
       for (const auto member : dependent->members()) {
         schemas.push_back(DependentSchemaEntry{
-            member.key, schema_id(child(location, "dependentSchemas", member.key, member.value))});
+            member.key, schema_id(child(location, member.value))});
       }
       m_program.dependent_schemas.push_back(std::move(schemas));
       emit(Op::DependentSchemas,
@@ -836,16 +845,16 @@ private:
       }
     }
     if (const auto negated = node.find("not")) {
-      emit(Op::Not, schema_id(child(location, "not", *negated)), 0, keyword_pointer(location, "not"));
+      emit(Op::Not, schema_id(child(location, *negated)), 0, keyword_pointer(location, "not"));
     }
     if (const auto condition = node.find("if")) {
       const auto then_schema = node.find("then");
       const auto else_schema = node.find("else");
       if (then_schema || else_schema || !m_draft7) {
         ConditionTable table;
-        table.if_schema = schema_id(child(location, "if", *condition));
-        if (then_schema) table.then_schema = schema_id(child(location, "then", *then_schema));
-        if (else_schema) table.else_schema = schema_id(child(location, "else", *else_schema));
+        table.if_schema = schema_id(child(location, *condition));
+        if (then_schema) table.then_schema = schema_id(child(location, *then_schema));
+        if (else_schema) table.else_schema = schema_id(child(location, *else_schema));
         m_program.conditions.push_back(table);
         emit(Op::IfThenElse, static_cast<std::uint32_t>(m_program.conditions.size() - 1), 0,
              keyword_pointer(location, "if"));
@@ -860,7 +869,7 @@ private:
     table.static_target = schema_id(*target);
     // Dynamic only when the static target itself declares the anchor
     // (the 2020-12 "bookending" rule).
-    const SplitUri split = split_fragment(resolve_uri(location.base, reference));
+    const SplitUri split = split_fragment(resolve_uri(m_bases[location.base], reference));
     if (split.has_fragment && !split.fragment.empty() && split.fragment.front() != '/' &&
         target->node.is_object()) {
       if (const auto anchor = target->node.find("$dynamicAnchor");
@@ -882,7 +891,7 @@ private:
     for (const auto& [keyword, op] : keywords) {
       if (const auto value = location.node.find(keyword)) {
         const bool is_false = value->is_bool() && !value->as_bool();
-        emit(op, schema_id(child(location, keyword, *value)), is_false ? 1 : 0,
+        emit(op, schema_id(child(location, *value)), is_false ? 1 : 0,
              keyword_pointer(location, keyword));
       }
     }
@@ -898,9 +907,8 @@ private:
   std::map<std::string, Location, std::less<>> m_anchors;
   std::map<std::string, std::vector<std::pair<std::string, Location>>, std::less<>>
       m_dynamic_anchors;
-  std::unordered_map<std::uint64_t, NodeInfo> m_nodes;
+  std::vector<std::string> m_bases;  // interned base URIs, named by BaseId
   std::set<std::uint64_t> m_resource_roots;
-  std::unordered_map<std::uint64_t, SchemaId> m_ids;
   std::set<std::uint64_t> m_aliasing;
   std::map<std::string, std::uint32_t, std::less<>> m_resource_indices;
   std::vector<std::pair<SchemaId, Location>> m_work;

@@ -1,7 +1,11 @@
 #include "describe.hpp"
 
+#include <fixturegen/json/pointer.hpp>
+
 #include <charconv>
 #include <cmath>
+#include <cstdint>
+#include <optional>
 
 namespace fixturegen::schema {
 
@@ -124,6 +128,43 @@ std::string found(json::Value value) {
   std::string out(type_word(value));
   out += ' ';
   append_limited(out, value, out.size() + 60);
+  return out;
+}
+
+std::string pointer_to(json::Value root, json::Value target) {
+  std::string out;
+  const std::uint32_t want = target.index();
+  json::Value node = root;
+  // The tape is in document order: the child holding `want` is the last
+  // one that starts at or before it.
+  while (node.index() != want) {
+    if (node.is_object()) {
+      std::optional<json::Value::Member> holder;
+      for (const auto member : node.members()) {
+        if (member.value.index() > want) break;
+        holder = member;
+      }
+      if (!holder) break;
+      out += '/';
+      out += json::escape_pointer_token(holder->key);
+      node = holder->value;
+    } else if (node.is_array()) {
+      std::optional<json::Value> holder;
+      std::size_t position = 0;
+      std::size_t i = 0;
+      for (const json::Value element : node.elements()) {
+        if (element.index() > want) break;
+        holder = element;
+        position = i++;
+      }
+      if (!holder) break;
+      out += '/';
+      out += std::to_string(position);
+      node = *holder;
+    } else {
+      break;
+    }
+  }
   return out;
 }
 

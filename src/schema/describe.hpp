@@ -22,4 +22,9 @@ std::string_view type_word(json::Value value);
 // "string \"12\"", "integer 5", "null", "object {\"a\": 1}".
 std::string found(json::Value value);
 
+// The JSON pointer of `target` inside the document whose root is `root`
+// ("" for the root itself). Walks down from the root, so schema locations
+// need not be kept as text: they are spelled out only for a report.
+std::string pointer_to(json::Value root, json::Value target);
+
 }  // namespace fixturegen::schema

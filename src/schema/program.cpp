@@ -300,6 +300,21 @@ private:
 
 namespace {
 
+}  // namespace
+
+std::string KeywordPointers::operator[](std::uint32_t keyword) const {
+  const KeywordRef& ref = m_refs[keyword];
+  std::string out = m_prefixes[ref.doc];
+  out += pointer_to(ref.node.document()->root(), ref.node);
+  if (!ref.keyword.empty()) {
+    out += '/';
+    out += json::escape_pointer_token(ref.keyword);
+  }
+  return out;
+}
+
+namespace {
+
 std::string instance_pointer(const Frame& frame) {
   std::string out;
   for (const PathSegment& segment : frame.path) {
@@ -310,7 +325,7 @@ std::string instance_pointer(const Frame& frame) {
   return out;
 }
 
-RawViolation& report(Frame& frame, const std::vector<std::string>& pointers,
+RawViolation& report(Frame& frame, const KeywordPointers& pointers,
                      std::uint32_t keyword, Op op, std::string message) {
   RawViolation raw;
   raw.violation.instance_pointer = instance_pointer(frame);

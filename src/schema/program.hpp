@@ -162,6 +162,32 @@ struct Resource {
   std::vector<std::pair<std::string, SchemaId>> dynamic_anchors;
 };
 
+// Where a keyword sits in its schema document, spelled out as a JSON pointer
+// only when a violation is reported: most keywords never fail, and building
+// their pointer text up front was a large part of compiling a schema.
+struct KeywordRef {
+  std::uint32_t doc = 0;      // index into Program::documents
+  json::Value node;           // the schema object (or boolean schema)
+  std::string_view keyword;   // "" = the schema itself; static or in `doc`
+};
+
+class KeywordPointers {
+public:
+  std::uint32_t add(KeywordRef ref) {
+    m_refs.push_back(ref);
+    return static_cast<std::uint32_t>(m_refs.size() - 1);
+  }
+  void add_document(std::string prefix) { m_prefixes.push_back(std::move(prefix)); }
+  void reserve(std::size_t n) { m_refs.reserve(n); }
+  std::size_t size() const { return m_refs.size(); }
+  // "/properties/a/type", or "URI#/..." in a document other than the root's.
+  std::string operator[](std::uint32_t keyword) const;
+
+private:
+  std::vector<KeywordRef> m_refs;
+  std::vector<std::string> m_prefixes;  // per document: "" or "URI#"
+};
+
 struct RawViolation;
 struct Frame;
 struct Eval;
@@ -175,7 +201,7 @@ public:
   std::vector<std::shared_ptr<const json::Document>> documents;  // kept alive
   std::vector<CompiledSchema> schemas;
   std::vector<Instruction> code;
-  std::vector<std::string> pointers;  // schema locations of keywords
+  KeywordPointers pointers;  // schema locations of keywords
   std::vector<EnumTable> enums;
   std::vector<json::Value> values;
   std::vector<Divisor> divisors;
