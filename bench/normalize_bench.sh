@@ -82,7 +82,7 @@ python_per_file() {
 }
 python_one_process() { "$python" "$here/python_normalizer.py" --in-place "${rel[@]}"; }
 # Everything but the writes (exit 1 = "would change", expected here): shows
-# what the per-file fsync of --in-place costs on this disk.
+# what writing the files costs on this disk.
 fixturegen_check() { "$bin" normalize --check --profile rocky-current "${rel[@]}" || [[ $? -eq 1 ]]; }
 
 fg=() py=() py1=() fgc=()
@@ -96,7 +96,7 @@ fg_ms=$(printf '%s\n' "${fg[@]}" | median | awk '{printf "%.1f", $1 / 1000}')
 py_ms=$(printf '%s\n' "${py[@]}" | median | awk '{printf "%.1f", $1 / 1000}')
 py1_ms=$(printf '%s\n' "${py1[@]}" | median | awk '{printf "%.1f", $1 / 1000}')
 fgc_ms=$(printf '%s\n' "${fgc[@]}" | median | awk '{printf "%.1f", $1 / 1000}')
-# fsync latency swings with other I/O on the machine: show the spread.
+# Write latency swings with other I/O on the machine: show the spread.
 fg_range=$(printf '%s\n' "${fg[@]}" | sort -n | awk 'NR == 1 {lo = $1} {hi = $1} END {printf "runs %.1f..%.1f ms", lo / 1000, hi / 1000}')
 speedup=$(ratio "$py_ms" "$fg_ms")
 verdict_a=$(verdict "$speedup" 30 ">="); note_verdict "$verdict_a"
@@ -168,7 +168,7 @@ echo "(a) $n live-like reference captures ($live_kb KB), whole-process wall time
 printf '  %-48s %10.1f ms   (%s)\n' "fixturegen, one process (--in-place, $n files)" "$fg_ms" "$fg_range"
 printf '  %-48s %10.1f ms\n' "python3, one interpreter per file (today)" "$py_ms"
 printf '  %-48s %10.1f ms   (context: start-up excluded)\n' "python3, one interpreter for all $n files" "$py1_ms"
-printf '  %-48s %10.1f ms   (context: %sx python per-file; --in-place adds one fsync per file)\n' \
+printf '  %-48s %10.1f ms   (context: %sx python per-file; --in-place adds the writes)\n' \
   "fixturegen, one process, --check (no writes)" "$fgc_ms" "$(ratio "$py_ms" "$fgc_ms")"
 echo "  outputs equal the committed reference bytes (both tools): $same_a"
 echo

@@ -57,20 +57,22 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
   if (!compiled) return std::move(compiled).error();
 
   // Each file on its own: one bad file does not stop the others, and a file
-  // that fails is never written.
+  // that fails is never written. --in-place stages every result and makes
+  // them visible together at the end, so an interrupt changes nothing.
   ExitCode worst = ExitCode::Success;
   std::size_t changed = 0;
   std::size_t failed = 0;
+  io::StagedWrites staged;
+  auto fail = [&](Error error) {
+    ++failed;
+    if (error.code == ExitCode::EngineOrIoError || worst == ExitCode::Success) worst = error.code;
+    log::error(error);
+  };
   for (const auto& file : options.files) {
     if (interrupted()) {
-      log::error(Error{ExitCode::Interrupted, "interrupted: files not yet reached were left as they were", {}});
+      log::error(Error{ExitCode::Interrupted, "interrupted: no file was changed", {}});
       return ExitCode::Interrupted;
     }
-    auto fail = [&](Error error) {
-      ++failed;
-      if (error.code == ExitCode::EngineOrIoError || worst == ExitCode::Success) worst = error.code;
-      log::error(error);
-    };
     auto input = read_input(file);
     if (!input) {
       fail(std::move(input).error());
@@ -91,17 +93,28 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     }
     if (options.in_place || !options.output.empty()) {
       const std::string target = options.in_place ? file : options.output;
-      auto written = io::write_file_atomic(target, *output);
-      if (!written) {
-        fail(std::move(written).error());
+      auto will_change = staged.stage(target, *output);
+      if (!will_change) {
+        fail(std::move(will_change).error());
         continue;
       }
-      if (*written) ++changed;
-      log::detail("{} {}", *written ? "normalized" : "unchanged", target);
+      log::detail("{} {}", *will_change ? "normalized" : "unchanged", target);
       continue;
     }
     std::fwrite(output->data(), 1, output->size(), stdout);
     if (std::fflush(stdout) != 0) return Error::io("cannot write to standard output");
+  }
+  if (interrupted()) {
+    log::error(Error{ExitCode::Interrupted, "interrupted: no file was changed", {}});
+    return ExitCode::Interrupted;
+  }
+  if (staged.staged() > 0) {
+    auto committed = staged.commit();
+    if (!committed) {
+      fail(std::move(committed).error());
+    } else {
+      changed = *committed;
+    }
   }
 
   if (options.check) {

@@ -203,3 +203,43 @@ TEST_CASE("io::list_json_files") {
   REQUIRE(none.has_value());
   CHECK(none->empty());
 }
+
+TEST_CASE("io::StagedWrites changes nothing until commit") {
+  test::ScratchDir dir;
+  const auto a = dir.path() / "a.json";
+  const auto b = dir.path() / "sub" / "b.json";
+  test::write_text(a, "old a\n");
+  {
+    io::StagedWrites writes;
+    REQUIRE(*writes.stage(a, "new a\n"));
+    REQUIRE(*writes.stage(b, "new b\n"));
+    CHECK(writes.staged() == 2);
+    // Staged, not committed: the targets are as they were.
+    CHECK(test::read_text(a) == "old a\n");
+    CHECK_FALSE(std::filesystem::exists(b));
+  }
+  // Dropped without commit: the temp files are gone too.
+  CHECK(test::read_text(a) == "old a\n");
+  std::size_t entries = 0;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(dir.path())) {
+    if (entry.is_regular_file()) ++entries;
+  }
+  CHECK(entries == 1);
+}
+
+TEST_CASE("io::StagedWrites commits every staged file and skips identical ones") {
+  test::ScratchDir dir;
+  const auto a = dir.path() / "a.json";
+  const auto same = dir.path() / "same.json";
+  test::write_text(a, "old a\n");
+  test::write_text(same, "same\n");
+  io::StagedWrites writes;
+  REQUIRE(*writes.stage(a, "new a\n"));
+  REQUIRE_FALSE(*writes.stage(same, "same\n"));
+  auto committed = writes.commit();
+  REQUIRE(committed.has_value());
+  CHECK(*committed == 1);
+  CHECK(test::read_text(a) == "new a\n");
+  CHECK(test::read_text(same) == "same\n");
+  CHECK(writes.staged() == 0);
+}
