@@ -120,6 +120,7 @@ std::uint32_t Document::next_sibling(std::uint32_t index) const {
 
 std::optional<ParseError> Document::parse(std::string_view text, Document& out, const ReaderOptions& options) {
   DocumentBuilder builder;
+  builder.reserve_for_text(text.size());
   auto error = read_json(text, builder, options);
   out = error ? Document() : builder.take();
   return error;
@@ -138,6 +139,13 @@ Document DocumentBuilder::take() {
   m_doc = Document();
   m_open.clear();
   return done;
+}
+
+void DocumentBuilder::reserve_for_text(std::size_t text_bytes) {
+  // Real captures and schemas hold one node per 15-30 bytes of text and
+  // strings are at most the text; pages never written are never touched.
+  m_doc.m_nodes.reserve(text_bytes / 12 + 16);
+  m_doc.m_strings.reserve(text_bytes * 2 / 3 + 16);
 }
 
 std::uint32_t DocumentBuilder::push(Kind kind, std::uint8_t flags, std::uint32_t size, std::uint64_t payload) {

@@ -214,8 +214,15 @@ bool Reader::parse_string(std::string_view& out) {
       continue;
     }
     if (c != '\\') {
-      m_scratch += static_cast<char>(c);
-      ++m_p;
+      // Plain bytes run up to the next quote, escape, control or non-ASCII
+      // byte: appended in one go, not byte by byte.
+      const char* run = m_p;
+      while (m_p < m_end) {
+        const auto d = static_cast<unsigned char>(*m_p);
+        if (d == '"' || d == '\\' || d < 0x20 || d >= 0x80) break;
+        ++m_p;
+      }
+      m_scratch.append(run, static_cast<std::size_t>(m_p - run));
       continue;
     }
     const char* escape_at = m_p;

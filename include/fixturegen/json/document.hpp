@@ -174,6 +174,9 @@ public:
   DocumentBuilder();
   // Hands over the finished document and resets the builder.
   Document take();
+  // Room for the document parsed from `text_bytes` of JSON text, so the
+  // tape is not grown (and copied) step by step.
+  void reserve_for_text(std::size_t text_bytes);
 
   bool null_value() override;
   bool bool_value(bool value) override;
