@@ -11,6 +11,7 @@
 #include <fixturegen/json/pointer.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cstddef>
 #include <limits>
 #include <map>
@@ -56,6 +57,59 @@ std::uint32_t node_count(json::Value root) {
   if (root.is_object()) return root.members().last;
   if (root.is_array()) return root.elements().last;
   return 1;
+}
+
+// The keywords compile_body reads. A schema object's members are sorted
+// into this table once (Compiler::load_keywords) instead of being searched
+// for each of them in turn.
+constexpr std::string_view kKeywords[] = {
+    "type", "enum", "const", "multipleOf", "minimum", "maximum", "exclusiveMinimum",
+    "exclusiveMaximum", "minLength", "maxLength", "pattern", "format", "items",
+    "additionalItems", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains",
+    "minContains", "maxContains", "properties", "patternProperties", "additionalProperties",
+    "required", "minProperties", "maxProperties", "dependencies", "dependentRequired",
+    "dependentSchemas", "propertyNames", "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf",
+    "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"};
+constexpr std::size_t kKeywordCount = std::size(kKeywords);
+static_assert(kKeywordCount <= 64);
+
+// A keyword of kKeywords, named by a literal checked at compile time.
+class Keyword {
+public:
+  consteval Keyword(const char* name) : m_index(index_of(name)) {}  // NOLINT: implicit on purpose
+  std::size_t index() const { return m_index; }
+  std::string_view name() const { return kKeywords[m_index]; }
+
+private:
+  static consteval std::uint8_t index_of(std::string_view name) {
+    for (std::size_t i = 0; i < kKeywordCount; ++i) {
+      if (kKeywords[i] == name) return static_cast<std::uint8_t>(i);
+    }
+    throw "not in kKeywords";  // a compile error, never run
+  }
+  std::uint8_t m_index;
+};
+
+// The index of `key` in kKeywords, or kKeywordCount: by length first, so most
+// keys are told apart without comparing any characters.
+std::size_t keyword_index(std::string_view key) {
+  static constexpr auto by_length = [] {
+    std::array<std::array<std::uint8_t, 8>, 24> table{};
+    for (auto& row : table) row.fill(0xFF);
+    for (std::size_t i = 0; i < kKeywordCount; ++i) {
+      auto& row = table[kKeywords[i].size()];
+      std::size_t slot = 0;
+      while (row[slot] != 0xFF) ++slot;
+      row[slot] = static_cast<std::uint8_t>(i);
+    }
+    return table;
+  }();
+  if (key.size() >= by_length.size()) return kKeywordCount;
+  for (const std::uint8_t i : by_length[key.size()]) {
+    if (i == 0xFF) break;
+    if (kKeywords[i] == key) return i;
+  }
+  return kKeywordCount;
 }
 
 class Compiler {
@@ -358,12 +412,11 @@ private:
          std::string(what));
   }
 
-  bool read_count_keyword(const Location& location, std::string_view keyword,
-                          std::uint64_t& out) {
-    const auto value = location.node.find(keyword);
+  bool read_count_keyword(const Location& location, Keyword keyword, std::uint64_t& out) {
+    const auto value = this->keyword(location, keyword);
     if (!value) return false;
     if (!read_count(*value, out)) {
-      bad_keyword(location, keyword, "a non-negative integer");
+      bad_keyword(location, keyword.name(), "a non-negative integer");
       return false;
     }
     return true;
@@ -398,6 +451,27 @@ private:
 
   // ---- one schema's instructions ----------------------------------------
 
+  // Sorts the members of the schema object being compiled into m_keywords.
+  void load_keywords(json::Value node) {
+    m_keywords_present = 0;
+    m_keywords_node = node;
+    for (const auto member : node.members()) {
+      const std::size_t i = keyword_index(member.key);
+      if (i == kKeywordCount) continue;
+      m_keywords[i] = member.value;
+      m_keywords_present |= std::uint64_t{1} << i;
+    }
+  }
+
+  std::optional<json::Value> keyword(const Location& location, Keyword keyword) const {
+    const json::Value node = location.node;
+    if (node.document() != m_keywords_node.document() || node.index() != m_keywords_node.index()) {
+      return node.find(keyword.name());
+    }
+    if ((m_keywords_present >> keyword.index() & 1) == 0) return std::nullopt;
+    return m_keywords[keyword.index()];
+  }
+
   void compile_body(SchemaId id, const Location& location) {
     const json::Value node = location.node;
     const auto first = static_cast<std::uint32_t>(m_program.code.size());
@@ -414,6 +488,7 @@ private:
       return;
     }
     if (!m_draft7) m_program.schemas[id].resource = resource_index(m_bases[location.base]);
+    load_keywords(node);
 
     compile_type(location);
     compile_values(location);
@@ -454,7 +529,7 @@ private:
   }
 
   void compile_type(const Location& location) {
-    const auto type = location.node.find("type");
+    const auto type = keyword(location, "type");
     if (!type) return;
     std::uint8_t mask = 0;
     const auto add = [&](json::Value name) {
@@ -486,12 +561,12 @@ private:
   }
 
   void compile_values(const Location& location) {
-    if (const auto value = location.node.find("const")) {
+    if (const auto value = keyword(location, "const")) {
       m_program.values.push_back(*value);
       emit(Op::Const, static_cast<std::uint32_t>(m_program.values.size() - 1), 0,
            keyword_pointer(location, "const"));
     }
-    if (const auto value = location.node.find("enum")) {
+    if (const auto value = keyword(location, "enum")) {
       if (!value->is_array()) {
         bad_keyword(location, "enum", "an array");
         return;
@@ -512,7 +587,7 @@ private:
   }
 
   void compile_numbers(const Location& location) {
-    if (const auto value = location.node.find("multipleOf")) {
+    if (const auto value = keyword(location, "multipleOf")) {
       if (!value->is_number() || value->as_double() <= 0) {
         bad_keyword(location, "multipleOf", "a number greater than 0");
         return;
@@ -522,26 +597,26 @@ private:
       emit(Op::MultipleOf, static_cast<std::uint32_t>(m_program.divisors.size() - 1),
            m_program.bound_values.size() - 1, keyword_pointer(location, "multipleOf"));
     }
-    const std::pair<std::string_view, Op> bounds[] = {
-        {"minimum", Op::Minimum},
-        {"maximum", Op::Maximum},
-        {"exclusiveMinimum", Op::ExclusiveMinimum},
-        {"exclusiveMaximum", Op::ExclusiveMaximum},
+    const std::pair<Keyword, Op> bounds[] = {
+        {Keyword("minimum"), Op::Minimum},
+        {Keyword("maximum"), Op::Maximum},
+        {Keyword("exclusiveMinimum"), Op::ExclusiveMinimum},
+        {Keyword("exclusiveMaximum"), Op::ExclusiveMaximum},
     };
     for (const auto& [keyword, op] : bounds) {
-      const auto value = location.node.find(keyword);
+      const auto value = this->keyword(location, keyword);
       if (!value) continue;
       if (value->is_bool() && (op == Op::ExclusiveMinimum || op == Op::ExclusiveMaximum)) {
         continue;  // draft-04 spelling: nothing to check on its own
       }
       if (!value->is_number()) {
-        bad_keyword(location, keyword, "a number");
+        bad_keyword(location, keyword.name(), "a number");
         return;
       }
       m_program.bounds.push_back(make_bound(*value));
       m_program.bound_values.push_back(*value);
       emit(op, static_cast<std::uint32_t>(m_program.bounds.size() - 1),
-           m_program.bound_values.size() - 1, keyword_pointer(location, keyword));
+           m_program.bound_values.size() - 1, keyword_pointer(location, keyword.name()));
     }
   }
 
@@ -553,7 +628,7 @@ private:
     if (read_count_keyword(location, "maxLength", count)) {
       emit(Op::MaxLength, 0, count, keyword_pointer(location, "maxLength"));
     }
-    if (const auto pattern = location.node.find("pattern")) {
+    if (const auto pattern = keyword(location, "pattern")) {
       if (!pattern->is_string()) {
         bad_keyword(location, "pattern", "a string");
         return;
@@ -561,7 +636,7 @@ private:
       const std::uint32_t regex = compile_regex(location, "pattern", {}, pattern->as_string());
       emit(Op::Pattern, regex, 0, keyword_pointer(location, "pattern"));
     }
-    if (const auto format = location.node.find("format");
+    if (const auto format = keyword(location, "format");
         format && format->is_string() && m_options.check_formats) {
       const Format kind = parse_format(format->as_string());
       if (kind != Format::Unknown) {
@@ -572,14 +647,14 @@ private:
 
   void compile_arrays(const Location& location) {
     const json::Value node = location.node;
-    const auto items = node.find("items");
+    const auto items = keyword(location, "items");
     if (m_draft7) {
       if (items && items->is_array()) {
         TupleTable table;
         for (const json::Value element : items->elements()) {
           table.items.push_back(schema_id(child(location, element)));
         }
-        if (const auto additional = node.find("additionalItems")) {
+        if (const auto additional = keyword(location, "additionalItems")) {
           if (additional->is_bool() && !additional->as_bool()) {
             table.additional_false = true;
           } else if (!(additional->is_bool() && additional->as_bool())) {
@@ -595,7 +670,7 @@ private:
              keyword_pointer(location, "items"));
       }
     } else {
-      const auto prefix = node.find("prefixItems");
+      const auto prefix = keyword(location, "prefixItems");
       if (prefix) {
         TupleTable table;
         table.is_prefix_items = true;
@@ -620,10 +695,10 @@ private:
     if (read_count_keyword(location, "maxItems", count)) {
       emit(Op::MaxItems, 0, count, keyword_pointer(location, "maxItems"));
     }
-    if (const auto unique = node.find("uniqueItems"); unique && unique->is_bool() && unique->as_bool()) {
+    if (const auto unique = keyword(location, "uniqueItems"); unique && unique->is_bool() && unique->as_bool()) {
       emit(Op::UniqueItems, 0, 0, keyword_pointer(location, "uniqueItems"));
     }
-    if (const auto contains = node.find("contains")) {
+    if (const auto contains = keyword(location, "contains")) {
       ContainsTable table;
       table.schema = schema_id(child(location, *contains));
       table.min_keyword = keyword_pointer(location, "contains");
@@ -649,7 +724,7 @@ private:
     const json::Value node = location.node;
     ObjectTable table;
     bool any = false;
-    if (const auto properties = node.find("properties")) {
+    if (const auto properties = keyword(location, "properties")) {
       if (!properties->is_object()) {
         bad_keyword(location, "properties", "an object of schemas");
         return;
@@ -661,7 +736,7 @@ private:
       table.applies_to_members = table.applies_to_members || !table.entries.empty();
       any = true;
     }
-    if (const auto patterns = node.find("patternProperties")) {
+    if (const auto patterns = keyword(location, "patternProperties")) {
       if (!patterns->is_object()) {
         bad_keyword(location, "patternProperties", "an object of schemas");
         return;
@@ -675,7 +750,7 @@ private:
       table.applies_to_members = table.applies_to_members || !table.patterns.empty();
       any = true;
     }
-    if (const auto additional = node.find("additionalProperties")) {
+    if (const auto additional = keyword(location, "additionalProperties")) {
       table.additional_keyword = keyword_pointer(location, "additionalProperties");
       if (additional->is_bool() && !additional->as_bool()) {
         table.additional_false = true;
@@ -687,7 +762,7 @@ private:
       }
       any = true;
     }
-    if (const auto required = node.find("required")) {
+    if (const auto required = keyword(location, "required")) {
       if (!required->is_array()) {
         bad_keyword(location, "required", "an array of strings");
         return;
@@ -724,7 +799,7 @@ private:
                 [](const PropertyEntry& a, const PropertyEntry& b) { return a.key < b.key; });
       m_program.objects.push_back(std::move(table));
       emit(Op::Object, static_cast<std::uint32_t>(m_program.objects.size() - 1), 0,
-           keyword_pointer(location, node.find("properties") ? "properties" : "required"));
+           keyword_pointer(location, keyword(location, "properties") ? "properties" : "required"));
     }
     std::uint64_t count = 0;
     if (read_count_keyword(location, "minProperties", count) && count > 0) {
@@ -734,7 +809,7 @@ private:
       emit(Op::MaxProperties, 0, count, keyword_pointer(location, "maxProperties"));
     }
     compile_dependencies(location);
-    if (const auto names = node.find("propertyNames")) {
+    if (const auto names = keyword(location, "propertyNames")) {
       if (!(names->is_bool() && names->as_bool())) {
         emit(Op::PropertyNames, schema_id(child(location, *names)), 0,
              keyword_pointer(location, "propertyNames"));
@@ -757,7 +832,7 @@ private:
       }
     };
     if (m_draft7) {
-      if (const auto dependencies = node.find("dependencies"); dependencies && dependencies->is_object()) {
+      if (const auto dependencies = keyword(location, "dependencies"); dependencies && dependencies->is_object()) {
         for (const auto member : dependencies->members()) {
           if (member.value.is_array()) {
             DependentRequiredEntry entry{member.key, {}};
@@ -783,7 +858,7 @@ private:
       }
       return;
     }
-    if (const auto dependent = node.find("dependentRequired"); dependent && dependent->is_object()) {
+    if (const auto dependent = keyword(location, "dependentRequired"); dependent && dependent->is_object()) {
       for (const auto member : dependent->members()) {
         if (!member.value.is_array()) {
           bad_keyword(location, "dependentRequired", "an object of arrays of property names");
@@ -798,7 +873,7 @@ private:
            static_cast<std::uint32_t>(m_program.dependent_required.size() - 1), 0,
            keyword_pointer(location, "dependentRequired"));
     }
-    if (const auto dependent = node.find("dependentSchemas"); dependent && dependent->is_object()) {
+    if (const auto dependent = keyword(location, "dependentSchemas"); dependent && dependent->is_object()) {
       for (const auto member : dependent->members()) {
         schemas.push_back(DependentSchemaEntry{
             member.key, schema_id(child(location, member.value))});
@@ -813,16 +888,16 @@ private:
   void compile_applicators(const Location& location) {
     const json::Value node = location.node;
     if (!m_draft7) {
-      if (const auto ref = node.find("$ref"); ref && ref->is_string()) {
+      if (const auto ref = keyword(location, "$ref"); ref && ref->is_string()) {
         if (const auto target = resolve_ref(location, "$ref", ref->as_string())) {
           emit(Op::Ref, schema_id(*target), 0, keyword_pointer(location, "$ref"));
         }
       }
-      if (const auto ref = node.find("$dynamicRef"); ref && ref->is_string()) {
+      if (const auto ref = keyword(location, "$dynamicRef"); ref && ref->is_string()) {
         compile_dynamic_ref(location, ref->as_string());
       }
     }
-    if (const auto all = node.find("allOf")) {
+    if (const auto all = keyword(location, "allOf")) {
       std::vector<SchemaId> ids = schema_list(location, "allOf", *all);
       if (ids.size() == 1) {
         // allOf with one schema (how generators attach a description to a
@@ -834,22 +909,22 @@ private:
              keyword_pointer(location, "allOf"));
       }
     }
-    const std::pair<std::string_view, Op> lists[] = {{"anyOf", Op::AnyOf}, {"oneOf", Op::OneOf}};
+    const std::pair<Keyword, Op> lists[] = {{Keyword("anyOf"), Op::AnyOf}, {Keyword("oneOf"), Op::OneOf}};
     for (const auto& [keyword, op] : lists) {
-      if (const auto list = node.find(keyword)) {
-        std::vector<SchemaId> ids = schema_list(location, keyword, *list);
+      if (const auto list = this->keyword(location, keyword)) {
+        std::vector<SchemaId> ids = schema_list(location, keyword.name(), *list);
         if (ids.empty()) continue;
         m_program.lists.push_back(std::move(ids));
         emit(op, static_cast<std::uint32_t>(m_program.lists.size() - 1), 0,
-             keyword_pointer(location, keyword));
+             keyword_pointer(location, keyword.name()));
       }
     }
-    if (const auto negated = node.find("not")) {
+    if (const auto negated = keyword(location, "not")) {
       emit(Op::Not, schema_id(child(location, *negated)), 0, keyword_pointer(location, "not"));
     }
-    if (const auto condition = node.find("if")) {
-      const auto then_schema = node.find("then");
-      const auto else_schema = node.find("else");
+    if (const auto condition = keyword(location, "if")) {
+      const auto then_schema = keyword(location, "then");
+      const auto else_schema = keyword(location, "else");
       if (then_schema || else_schema || !m_draft7) {
         ConditionTable table;
         table.if_schema = schema_id(child(location, *condition));
@@ -885,14 +960,14 @@ private:
 
   void compile_unevaluated(const Location& location) {
     if (m_draft7) return;
-    const std::pair<std::string_view, Op> keywords[] = {
-        {"unevaluatedItems", Op::UnevaluatedItems},
-        {"unevaluatedProperties", Op::UnevaluatedProperties}};
+    const std::pair<Keyword, Op> keywords[] = {
+        {Keyword("unevaluatedItems"), Op::UnevaluatedItems},
+        {Keyword("unevaluatedProperties"), Op::UnevaluatedProperties}};
     for (const auto& [keyword, op] : keywords) {
-      if (const auto value = location.node.find(keyword)) {
+      if (const auto value = this->keyword(location, keyword)) {
         const bool is_false = value->is_bool() && !value->as_bool();
         emit(op, schema_id(child(location, *value)), is_false ? 1 : 0,
-             keyword_pointer(location, keyword));
+             keyword_pointer(location, keyword.name()));
       }
     }
   }
@@ -912,6 +987,9 @@ private:
   std::set<std::uint64_t> m_aliasing;
   std::map<std::string, std::uint32_t, std::less<>> m_resource_indices;
   std::vector<std::pair<SchemaId, Location>> m_work;
+  std::array<json::Value, kKeywordCount> m_keywords;  // of m_keywords_node
+  std::uint64_t m_keywords_present = 0;
+  json::Value m_keywords_node;
 };
 
 }  // namespace
