@@ -15,13 +15,18 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <atomic>
 #include <cstdio>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <set>
 #include <string>
 #include <system_error>
+#include <thread>
 #include <vector>
 
 namespace fixturegen::cli {
@@ -201,7 +206,48 @@ Expected<std::vector<fs::path>> collect_captures(const ValidateOptions& options)
   return files;
 }
 
+// More threads than this only contend for the schemas and the disk.
+constexpr std::size_t kMaxValidateThreads = 8;
+
+// Helper threads started before the files are even listed: a second core
+// can take a while to wake (notably on a VM), so it wakes while this one
+// lists files. run(job) has every thread, this one too, run `job`; helpers
+// that were never given a job just end.
+class EarlyHelpers {
+public:
+  explicit EarlyHelpers(std::size_t count) {
+    m_threads.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+      m_threads.emplace_back([this] {
+        m_go.wait(false, std::memory_order_acquire);
+        if (m_job) m_job();
+      });
+    }
+  }
+  EarlyHelpers(const EarlyHelpers&) = delete;
+  EarlyHelpers& operator=(const EarlyHelpers&) = delete;
+  ~EarlyHelpers() { release(); }
+
+  // Returns when every thread has finished `job`.
+  void run(std::function<void()> job) {
+    m_job = std::move(job);
+    release();
+    m_job();
+    m_threads.clear();  // joins
+  }
+
+private:
+  void release() {
+    if (m_go.exchange(true, std::memory_order_release)) return;
+    m_go.notify_all();
+  }
+  std::atomic<bool> m_go{false};
+  std::function<void()> m_job;
+  std::vector<std::jthread> m_threads;  // last: joined before the rest goes
+};
+
 Expected<ExitCode> run_validate(const ValidateOptions& options) {
+  EarlyHelpers helpers(std::min<std::size_t>(std::max(1u, std::thread::hardware_concurrency()), kMaxValidateThreads) - 1);
   Expected<std::vector<fs::path>> files = collect_captures(options);
   if (!files) return std::move(files).error();
 
@@ -235,29 +281,68 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
   }
 
   scenario::CoverageTracker coverage(scenarios ? &*scenarios : nullptr);
+  std::mutex coverage_mutex;
   const bool text = options.format == "text";
+
+  // Files are read, parsed and checked on every core (each worker takes the
+  // next file; a schema is compiled by the first worker that needs it), then
+  // reported in order, so the output is the same as one file at a time: up
+  // to the first file that hit an error or an interrupt, which is returned.
+  struct Slot {
+    FileResult result;
+    std::optional<Error> error;
+    bool done = false;
+  };
+  std::vector<Slot> slots(files->size());
+  std::atomic<std::size_t> next{0};
+  const auto check_file = [&](Slot& slot, const fs::path& file) {
+    FileResult& result = slot.result;
+    result.path = file.generic_string();
+    Expected<std::string> content = io::read_file(file);
+    if (!content) {
+      slot.error = std::move(content).error();
+      return false;
+    }
+    json::Document document;
+    if (std::optional<json::ParseError> error = json::Document::parse(*content, document)) {
+      result.errors.push_back(schema::Violation{"", "", fmt::format("{}:{}", result.path, error->to_string())});
+      return true;
+    }
+    Expected<scenario::CaptureCheck> check = schemas->check(document.root(), options.strict);
+    if (!check) {
+      slot.error = std::move(check).error();
+      return false;
+    }
+    result.type = check->type;
+    result.errors = std::move(check->errors);
+    result.warnings = std::move(check->warnings);
+    if (options.coverage) {
+      const std::lock_guard<std::mutex> lock(coverage_mutex);
+      coverage.add(document.root(), check->type, check->command);
+    }
+    return true;
+  };
+  std::atomic<bool> stop{false};
+  const auto work = [&] {
+    while (!stop.load(std::memory_order_relaxed)) {
+      const std::size_t i = next.fetch_add(1, std::memory_order_relaxed);
+      if (i >= slots.size() || interrupted()) return;
+      // Later files are not needed once one has failed to load.
+      if (!check_file(slots[i], (*files)[i])) stop.store(true, std::memory_order_relaxed);
+      slots[i].done = true;
+    }
+  };
+  helpers.run(work);
+
   std::vector<FileResult> results;
   results.reserve(files->size());
   std::size_t passed = 0;
   std::size_t failed = 0;
   std::size_t warnings = 0;
-  for (const fs::path& file : *files) {
-    if (interrupted()) return Error{ExitCode::Interrupted, "interrupted", ""};
-    FileResult result;
-    result.path = file.generic_string();
-    Expected<std::string> content = io::read_file(file);
-    if (!content) return std::move(content).error();
-    json::Document document;
-    if (std::optional<json::ParseError> error = json::Document::parse(*content, document)) {
-      result.errors.push_back(schema::Violation{"", "", fmt::format("{}:{}", result.path, error->to_string())});
-    } else {
-      Expected<scenario::CaptureCheck> check = schemas->check(document.root(), options.strict);
-      if (!check) return std::move(check).error();
-      result.type = check->type;
-      result.errors = std::move(check->errors);
-      result.warnings = std::move(check->warnings);
-      if (options.coverage) coverage.add(document.root(), check->type, check->command);
-    }
+  for (Slot& slot : slots) {
+    if (!slot.done) return Error{ExitCode::Interrupted, "interrupted", ""};
+    if (slot.error) return std::move(*slot.error);
+    FileResult& result = slot.result;
     (result.valid() ? passed : failed) += 1;
     warnings += result.warnings.size();
     if (text) {

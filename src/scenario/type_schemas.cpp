@@ -6,9 +6,11 @@
 
 #include <fmt/format.h>
 
+#include <string_view>
 #include <system_error>
 
 namespace fixturegen::scenario {
+
 namespace {
 
 constexpr std::string_view kAdditionalProperties = "/additionalProperties";
@@ -69,8 +71,21 @@ Expected<TypeSchemas> TypeSchemas::from_directory(std::filesystem::path dir, Out
   TypeSchemas schemas;
   schemas.m_matcher = std::move(matcher);
   schemas.m_options = options;
-  schemas.m_dir = std::move(dir);
   schemas.m_store = std::make_unique<schema::SchemaStore>();
+  // A $ref to another file of the directory loads that file. The store is
+  // never written after this, so compiles on several threads can share it.
+  std::string prefix = "file://" + std::filesystem::absolute(dir, ec).generic_string();
+  if (!prefix.ends_with('/')) prefix += '/';
+  schemas.m_store->set_loader([prefix](std::string_view uri) -> std::shared_ptr<const json::Document> {
+    if (!uri.starts_with(prefix)) return nullptr;
+    const std::string_view name = uri.substr(prefix.size());
+    if (name.empty() || name.find("/../") != std::string_view::npos || name.starts_with("../")) return nullptr;
+    Expected<std::string> text = io::read_file(std::filesystem::path(std::string(uri.substr(7))));
+    if (!text) return nullptr;
+    Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, uri);
+    return document ? *document : nullptr;
+  });
+  schemas.m_dir = std::move(dir);
   return schemas;
 }
 
@@ -81,28 +96,43 @@ std::string TypeSchemas::type_source_hint(std::string_view command) const {
 
 Expected<const schema::Validator*> TypeSchemas::validator_for(const std::string& type) {
   if (auto found = m_validators.find(type); found != m_validators.end()) return found->second.get();
-  if (!m_dir || m_missing.count(type)) return static_cast<const schema::Validator*>(nullptr);
+  if (!m_dir) return static_cast<const schema::Validator*>(nullptr);
 
-  const std::filesystem::path file = *m_dir / schema_file_name(type);
-  std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) {
-    m_missing.emplace(type, true);
-    return static_cast<const schema::Validator*>(nullptr);
+  LoadSlot* slot = nullptr;
+  {
+    const std::lock_guard<std::mutex> lock(*m_loaded_mutex);
+    std::unique_ptr<LoadSlot>& entry = m_loaded[type];
+    if (!entry) entry = std::make_unique<LoadSlot>();
+    slot = entry.get();
   }
+  // Only this type's loaders wait here; other types load in parallel.
+  const std::lock_guard<std::mutex> lock(slot->mutex);
+  if (!slot->done) {
+    slot->done = true;
+    const std::filesystem::path file = *m_dir / schema_file_name(type);
+    Expected<std::unique_ptr<schema::Validator>> loaded = load_validator(file);
+    if (loaded) slot->validator = std::move(*loaded);
+    else slot->error = std::move(loaded).error();
+  }
+  if (slot->error) return *slot->error;
+  return static_cast<const schema::Validator*>(slot->validator.get());
+}
+
+Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const std::filesystem::path& file) const {
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return std::unique_ptr<schema::Validator>();
   Expected<std::string> text = io::read_file(file);
   if (!text) return std::move(text).error();
   Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, file.generic_string());
   if (!document) return std::move(document).error();
   const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
-  m_store->add(uri, *document);
   Expected<schema::Validator> validator = schema::Validator::compile(*document, uri, *m_store, m_options);
   if (!validator) {
     Error error = std::move(validator).error();
     error.message = fmt::format("schema {}: {}", file.generic_string(), error.message);
     return error;
   }
-  auto [it, inserted] = m_validators.emplace(type, std::make_unique<schema::Validator>(std::move(*validator)));
-  return static_cast<const schema::Validator*>(it->second.get());
+  return std::make_unique<schema::Validator>(std::move(*validator));
 }
 
 Expected<CaptureCheck> TypeSchemas::check(json::Value capture, bool strict) {

@@ -9,6 +9,7 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -43,6 +44,8 @@ public:
   // Matches `capture` to a type and validates it. Strict: every violation
   // is an error; otherwise "not allowed" keys are warnings. Returns an Error
   // only when a schema file cannot be read, parsed or compiled.
+  // Safe to call from several threads at once: a type's schema is loaded
+  // once, by the first caller that needs it, while others check captures.
   Expected<CaptureCheck> check(json::Value capture, bool strict);
 
   const OutputTypeMatcher& matcher() const { return m_matcher; }
@@ -53,13 +56,25 @@ private:
   TypeSchemas() = default;
   // The validator for `type`; nullptr when the directory has no schema for it.
   Expected<const schema::Validator*> validator_for(const std::string& type);
+  // Reads and compiles one schema file; null when there is no such file.
+  Expected<std::unique_ptr<schema::Validator>> load_validator(const std::filesystem::path& file) const;
 
   OutputTypeMatcher m_matcher;
   schema::ValidatorOptions m_options;
   std::optional<std::filesystem::path> m_dir;  // set in directory mode
   std::string m_scenarios_dir;                 // for hints in scenario mode
+  // Scenario mode: filled at construction, read-only afterwards.
   std::map<std::string, std::unique_ptr<schema::Validator>, std::less<>> m_validators;
-  std::map<std::string, bool, std::less<>> m_missing;  // directory mode: looked for, not there
+  // Directory mode: one slot per type asked for, filled once (validator,
+  // nothing when there is no file, or the error loading it gave).
+  struct LoadSlot {
+    std::mutex mutex;
+    bool done = false;
+    std::unique_ptr<schema::Validator> validator;  // null: no schema file
+    std::optional<Error> error;
+  };
+  std::map<std::string, std::unique_ptr<LoadSlot>, std::less<>> m_loaded;
+  std::unique_ptr<std::mutex> m_loaded_mutex = std::make_unique<std::mutex>();
   std::unique_ptr<schema::SchemaStore> m_store;
 };
 
