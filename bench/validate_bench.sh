@@ -8,15 +8,17 @@
 #   the ajv library (one node process),
 # then fixturegen on 10,000 captures (the 40, copied 250 times).
 # Targets printed beside the results: >= 40x faster than Python jsonschema,
-# >= 10,000 captures/s.
+# >= 10,000 captures/s; the ratio to the fastest peer is printed too.
 #
 # Usage: bench/validate_bench.sh   (from anywhere; builds nothing)
 #   FIXTUREGEN_BINARY          default build/fixturegen
 #   FIXTUREGEN_ROCKY_REFERENCE default ../shared/rocky-reference
 #   RUNS                       default 5
-# Needs python3 with jsonschema (Debian: python3-jsonschema) and node; ajv is
-# installed on first use with `npm install --prefix bench ajv-cli ajv-formats ajv`
-# (bench/node_modules is gitignored). A missing peer is reported and skipped.
+#   PYTHON                     default python3 (then /usr/bin/python3)
+# Installs what a fresh machine lacks, saying so: Debian's python3-jsonschema
+# (and nodejs/npm) with apt-get when run as root, and the ajv packages of
+# bench/package.json with `npm install --prefix bench` (bench/node_modules is
+# gitignored). A peer that still cannot run is reported and skipped.
 set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -66,26 +68,59 @@ echo "validate benchmark: $n captures from $ref/fixtures_generated against the e
 echo "whole-process wall time, median of $runs runs"
 printf '  %-44s %9.1f ms\n' "fixturegen (1 process)" "$fg_ms"
 
+# apt_install PACKAGE...: Debian packages, as root (or password-less sudo),
+# printing what is installed; fails quietly when that is not possible.
+apt_install() {
+  local sudo=()
+  command -v apt-get >/dev/null || return 1
+  if [[ $(id -u) -ne 0 ]]; then
+    sudo -n true 2>/dev/null || return 1
+    sudo=(sudo -n)
+  fi
+  echo "  (installing Debian packages: $*)" >&2
+  # A fresh machine may have no package lists yet.
+  "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2 ||
+    { "${sudo[@]}" apt-get update >&2 &&
+      "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2; }
+}
+
 # The interpreter itself ($PYTHON, default python3), not a version manager's
-# shim script in front of it.
-python=$("${PYTHON:-python3}" -c 'import sys; print(sys.executable)' 2>/dev/null || echo "${PYTHON:-python3}")
-if "$python" -c 'import jsonschema' 2>/dev/null; then
+# shim script in front of it; without jsonschema there, Debian's python3,
+# with python3-jsonschema installed when missing.
+python_with_jsonschema() {
+  local candidate exe
+  for candidate in "${PYTHON:-python3}" /usr/bin/python3; do
+    exe=$("$candidate" -c 'import sys; print(sys.executable)' 2>/dev/null) || continue
+    if "$exe" -c 'import jsonschema' 2>/dev/null; then echo "$exe"; return 0; fi
+    [[ -n ${PYTHON:-} ]] && break  # an explicit $PYTHON is not second-guessed
+  done
+  [[ -z ${PYTHON:-} ]] || return 1
+  apt_install python3-jsonschema || return 1
+  /usr/bin/python3 -c 'import jsonschema' 2>/dev/null && echo /usr/bin/python3
+}
+declare -A peer_ms=()
+if python=$(python_with_jsonschema); then
   py_version=$("$python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0] + ", jsonschema", m.version("jsonschema"))')
   py_ms=$(median_ms "$python" "$here/jsonschema_bench.py" "$schemas" "${captures[@]}")
+  peer_ms["Python jsonschema"]=$py_ms
   printf '  %-44s %9.1f ms   fixturegen is %sx faster (target >= 40x)  [%s]\n' \
     "Python jsonschema Draft7Validator (1 process)" "$py_ms" "$(ratio "$py_ms" "$fg_ms")" "$py_version"
 else
-  echo "  Python jsonschema: not installed (apt-get install python3-jsonschema): skipped"
+  echo "  Python jsonschema: not installed and could not be (apt-get install python3-jsonschema, as root): skipped"
 fi
 
-if command -v node >/dev/null; then
-  if [[ ! -x $here/node_modules/.bin/ajv ]]; then
-    echo "  (installing ajv into bench/node_modules)" >&2
-    npm install --prefix "$here" --no-audit --no-fund --silent ajv-cli ajv-formats ajv >&2 ||
-      echo "  npm install failed: ajv skipped" >&2
-  fi
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  apt_install nodejs npm || true
 fi
-if [[ -x $here/node_modules/.bin/ajv ]]; then
+ajv_ready() {
+  [[ -x $here/node_modules/.bin/ajv && -f $here/node_modules/ajv/package.json &&
+     -f $here/node_modules/ajv-formats/package.json ]]
+}
+if command -v node >/dev/null && command -v npm >/dev/null && ! ajv_ready; then
+  echo "  (installing bench/package.json's packages: npm install --prefix bench)" >&2
+  npm install --prefix "$here" --no-audit --no-fund >&2 || echo "  npm install failed" >&2
+fi
+if command -v node >/dev/null && ajv_ready; then
   # Group captures by type (the same discriminators as the engine's README).
   python3 - "$tmp/groups" "${captures[@]}" <<'PY'
 import json, os, sys
@@ -113,13 +148,26 @@ PY
   }
   groups=$(ls "$tmp/groups" | wc -l)
   cli_ms=$(median_ms ajv_cli_all)
+  peer_ms["ajv-cli"]=$cli_ms
   printf '  %-44s %9.1f ms   fixturegen is %sx faster\n' "ajv-cli ($groups runs, one per schema)" "$cli_ms" \
     "$(ratio "$cli_ms" "$fg_ms")"
   lib_ms=$(median_ms node "$here/ajv_bench.js" "$schemas" "${captures[@]}")
+  peer_ms["ajv library"]=$lib_ms
   printf '  %-44s %9.1f ms   fixturegen is %sx faster\n' "ajv library (1 node process)" "$lib_ms" \
     "$(ratio "$lib_ms" "$fg_ms")"
 else
-  echo "  ajv: node/npm unavailable: skipped"
+  echo "  ajv: node, npm or the ajv packages unavailable: skipped"
+fi
+
+if ((${#peer_ms[@]} > 0)); then
+  fastest=""
+  for peer in "${!peer_ms[@]}"; do
+    if [[ -z $fastest ]] || awk -v a="${peer_ms[$peer]}" -v b="${peer_ms[$fastest]}" 'BEGIN { exit !(a < b) }'; then
+      fastest=$peer
+    fi
+  done
+  printf '  fastest peer: %s, %.1f ms: fixturegen is %sx faster\n' "$fastest" "${peer_ms[$fastest]}" \
+    "$(ratio "${peer_ms[$fastest]}" "$fg_ms")"
 fi
 
 # ---- 10,000 captures -------------------------------------------------------------
