@@ -4,7 +4,7 @@
 set -euo pipefail
 
 apt_packages=(
-  build-essential g++ cmake ninja-build git
+  build-essential g++ cmake ninja-build pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
   libpcre2-dev libtomlplusplus-dev
   python3 nodejs npm
