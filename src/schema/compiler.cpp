@@ -69,7 +69,9 @@ constexpr std::string_view kKeywords[] = {
     "minContains", "maxContains", "properties", "patternProperties", "additionalProperties",
     "required", "minProperties", "maxProperties", "dependencies", "dependentRequired",
     "dependentSchemas", "propertyNames", "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf",
-    "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties"};
+    "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties",
+    // Only where subschemas are found (index_node).
+    "definitions", "$defs", "contentSchema"};
 constexpr std::size_t kKeywordCount = std::size(kKeywords);
 static_assert(kKeywordCount <= 64);
 
@@ -77,7 +79,7 @@ static_assert(kKeywordCount <= 64);
 class Keyword {
 public:
   consteval Keyword(const char* name) : m_index(index_of(name)) {}  // NOLINT: implicit on purpose
-  std::size_t index() const { return m_index; }
+  constexpr std::size_t index() const { return m_index; }
   std::string_view name() const { return kKeywords[m_index]; }
 
 private:
@@ -111,6 +113,40 @@ std::size_t keyword_index(std::string_view key) {
   }
   return kKeywordCount;
 }
+
+// What a keyword holds, for finding the subschemas of a schema object.
+enum class Holds : std::uint8_t { Nothing, Schema, SchemaOrArray, Array, Map };
+
+// Per draft, indexed like kKeywords (and kKeywordCount, for other keys).
+constexpr auto make_holds(bool draft7) {
+  std::array<Holds, kKeywordCount + 1> table{};
+  const auto set = [&](Keyword keyword, Holds holds) { table[keyword.index()] = holds; };
+  for (const Keyword keyword : {Keyword("additionalProperties"), Keyword("contains"),
+                                Keyword("propertyNames"), Keyword("if"), Keyword("then"),
+                                Keyword("else"), Keyword("not")}) {
+    set(keyword, Holds::Schema);
+  }
+  for (const Keyword keyword : {Keyword("allOf"), Keyword("anyOf"), Keyword("oneOf")}) set(keyword, Holds::Array);
+  for (const Keyword keyword : {Keyword("properties"), Keyword("patternProperties"), Keyword("definitions")}) {
+    set(keyword, Holds::Map);
+  }
+  if (draft7) {
+    set("additionalItems", Holds::Schema);
+    set("items", Holds::SchemaOrArray);
+    set("dependencies", Holds::Map);
+  } else {
+    for (const Keyword keyword : {Keyword("items"), Keyword("unevaluatedItems"),
+                                  Keyword("unevaluatedProperties"), Keyword("contentSchema")}) {
+      set(keyword, Holds::Schema);
+    }
+    set("prefixItems", Holds::Array);
+    set("$defs", Holds::Map);
+    set("dependentSchemas", Holds::Map);
+  }
+  return table;
+}
+constexpr auto kHolds7 = make_holds(true);
+constexpr auto kHolds2020 = make_holds(false);
 
 class Compiler {
 public:
@@ -184,9 +220,18 @@ private:
     }
     BaseId here = base;
     bool resource_root = m_resource_roots.count(node_key(doc, node)) > 0;
-    const auto ref = node.find("$ref");
+    // One pass for the keywords that name things (all start with '$').
+    std::optional<json::Value> ref, id, anchor, dynamic_anchor;
+    for (const auto member : node.members()) {
+      const std::string_view key = member.key;
+      if (key.size() < 3 || key.front() != '$') continue;
+      if (key == "$ref") ref = member.value;
+      else if (key == "$id") id = member.value;
+      else if (key == "$anchor") anchor = member.value;
+      else if (key == "$dynamicAnchor") dynamic_anchor = member.value;
+    }
     const bool has_ref = ref && ref->is_string();
-    if (const auto id = node.find("$id"); id && id->is_string() && !(m_draft7 && has_ref)) {
+    if (id && id->is_string() && !(m_draft7 && has_ref)) {
       const std::string_view text = id->as_string();
       if (m_draft7 && !text.empty() && text.front() == '#') {
         // draft-07 location-independent identifier: a plain-name anchor.
@@ -204,12 +249,12 @@ private:
       }
     }
     if (!m_draft7) {
-      if (const auto anchor = node.find("$anchor"); anchor && anchor->is_string()) {
+      if (anchor && anchor->is_string()) {
         m_anchors.emplace(m_bases[here] + "#" + std::string(anchor->as_string()),
                           Location{doc, node, here});
       }
-      if (const auto anchor = node.find("$dynamicAnchor"); anchor && anchor->is_string()) {
-        const std::string name(anchor->as_string());
+      if (dynamic_anchor && dynamic_anchor->is_string()) {
+        const std::string name(dynamic_anchor->as_string());
         m_anchors.emplace(m_bases[here] + "#" + name, Location{doc, node, here});
         m_dynamic_anchors[m_bases[here]].emplace_back(name, Location{doc, node, here});
       }
@@ -222,37 +267,26 @@ private:
 
   template <class F>
   void for_each_subschema(json::Value node, F&& visit) {
-    static constexpr std::string_view single7[] = {
-        "additionalItems", "additionalProperties", "contains", "propertyNames",
-        "if", "then", "else", "not"};
-    static constexpr std::string_view single2020[] = {
-        "additionalProperties", "contains", "propertyNames", "if", "then", "else", "not",
-        "items", "unevaluatedItems", "unevaluatedProperties", "contentSchema"};
-    static constexpr std::string_view arrays[] = {"allOf", "anyOf", "oneOf", "prefixItems"};
-    static constexpr std::string_view maps7[] = {"properties", "patternProperties",
-                                                 "definitions", "dependencies"};
-    static constexpr std::string_view maps2020[] = {"properties", "patternProperties", "$defs",
-                                                    "dependentSchemas", "definitions"};
+    const auto& holds = m_draft7 ? kHolds7 : kHolds2020;
     for (const auto member : node.members()) {
-      const std::string_view key = member.key;
       const json::Value value = member.value;
-      const auto in = [&](const auto& list) {
-        return std::find(std::begin(list), std::end(list), key) != std::end(list);
-      };
-      if (m_draft7 ? in(single7) : in(single2020)) {
-        visit(value);
-      } else if (m_draft7 && key == "items") {
-        if (value.is_array()) {
+      switch (holds[keyword_index(member.key)]) {
+        case Holds::Nothing: break;
+        case Holds::Schema: visit(value); break;
+        case Holds::SchemaOrArray:
+          if (!value.is_array()) {
+            visit(value);
+            break;
+          }
+          [[fallthrough]];
+        case Holds::Array:
           for (const json::Value element : value.elements()) visit(element);
-        } else {
-          visit(value);
-        }
-      } else if (in(arrays) && !(m_draft7 && key == "prefixItems")) {
-        for (const json::Value element : value.elements()) visit(element);
-      } else if (m_draft7 ? in(maps7) : in(maps2020)) {
-        for (const auto entry : value.members()) {
-          if (entry.value.is_object() || entry.value.is_bool()) visit(entry.value);
-        }
+          break;
+        case Holds::Map:
+          for (const auto entry : value.members()) {
+            if (entry.value.is_object() || entry.value.is_bool()) visit(entry.value);
+          }
+          break;
       }
     }
   }
