@@ -49,19 +49,32 @@ Expected<std::string> read_file(const fs::path& path) {
   struct stat info {};
   if (::fstat(fd.get(), &info) != 0) return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
   if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
+  auto failed = [&] { return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno))); };
   std::string content;
-  if (S_ISREG(info.st_mode)) content.reserve(static_cast<std::size_t>(info.st_size));
+  if (S_ISREG(info.st_mode)) {
+    // The size fstat gave, in as few reads as the kernel allows: no extra
+    // read to find EOF (validate reads thousands of small files).
+    content.resize(static_cast<std::size_t>(info.st_size));
+    std::size_t size = 0;
+    while (size < content.size()) {
+      const ssize_t n = ::read(fd.get(), content.data() + size, content.size() - size);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return failed();
+      if (n == 0) break;  // the file shrank meanwhile
+      size += static_cast<std::size_t>(n);
+    }
+    content.resize(size);
+    return content;
+  }
+  // Pipes and devices (/dev/stdin): until EOF.
   char buffer[1 << 16];
   for (;;) {
     const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
-    }
-    if (n == 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) return failed();
+    if (n == 0) return content;
     content.append(buffer, static_cast<std::size_t>(n));
   }
-  return content;
 }
 
 StagedWrites::~StagedWrites() {

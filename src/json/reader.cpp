@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -16,39 +17,63 @@ std::string ParseError::to_string() const { return fmt::format("{}:{}: {}", line
 
 namespace {
 
-// The keys seen so far in one open object, to refuse duplicates. Small
-// objects (the common case) use a linear scan; large ones a hash set.
+// The keys seen so far in one open object, to refuse duplicates. Keys are
+// views: into the input text when they had no escapes (the common case, no
+// copy), else into strings this set owns. Small objects use a linear scan;
+// large ones a hash set.
 class KeySet {
 public:
   void clear() {
-    m_count = 0;
+    m_keys.clear();
+    m_owned.clear();
     m_large.clear();
   }
-  // Returns false when `key` was already there.
-  bool insert(std::string_view key) {
-    if (m_count < kLinearLimit) {
-      for (std::size_t i = 0; i < m_count; ++i) {
-        if (m_small[i] == key) return false;
+  // Returns false when `key` was already there. `stable` says whether the
+  // view outlives this object (it points into the input text).
+  bool insert(std::string_view key, bool stable) {
+    if (m_keys.size() < kLinearLimit) {
+      for (const std::string_view seen : m_keys) {
+        if (seen == key) return false;
       }
-      if (m_small.size() <= m_count) m_small.emplace_back();
-      m_small[m_count].assign(key);
-      ++m_count;
-      return true;
+    } else {
+      if (m_large.empty()) m_large.insert(m_keys.begin(), m_keys.end());
+      if (m_large.contains(key)) return false;
     }
-    if (m_count == kLinearLimit) {
-      for (std::size_t i = 0; i < m_count; ++i) m_large.insert(m_small[i]);
-    }
-    if (!m_large.emplace(key).second) return false;
-    ++m_count;
+    if (!stable) key = m_owned.emplace_back(key);
+    m_keys.push_back(key);
+    if (!m_large.empty()) m_large.insert(key);
     return true;
   }
 
 private:
   static constexpr std::size_t kLinearLimit = 32;
-  std::vector<std::string> m_small;  // reused across objects at this depth
-  std::size_t m_count = 0;
-  std::unordered_set<std::string> m_large;
+  std::vector<std::string_view> m_keys;
+  std::deque<std::string> m_owned;  // a deque: growing it never moves a string
+  std::unordered_set<std::string_view> m_large;
 };
+
+// SWAR ("SIMD within a register") helpers for the string and white-space
+// fast paths: eight bytes tested with a few integer operations.
+constexpr std::uint64_t kOnes = 0x0101010101010101ULL;
+constexpr std::uint64_t kHighs = 0x8080808080808080ULL;
+constexpr std::uint64_t kSpaces8 = kOnes * ' ';
+
+std::uint64_t load8(const char* p) {
+  std::uint64_t word;
+  std::memcpy(&word, p, sizeof word);
+  return word;
+}
+
+// Nonzero when some byte of `word` is below `n` (n <= 0x80), or has its high
+// bit set: exact as an "any" test (a borrow only follows a true hit).
+constexpr std::uint64_t any_below(std::uint64_t word, unsigned n) { return (word - kOnes * n) & ~word & kHighs; }
+constexpr std::uint64_t any_equal(std::uint64_t word, unsigned char c) { return any_below(word ^ (kOnes * c), 1); }
+
+// A quote, a backslash, a control character or a non-ASCII byte: the
+// bytes a string's fast path must stop at.
+constexpr bool needs_attention(std::uint64_t word) {
+  return (any_equal(word, '"') | any_equal(word, '\\') | any_below(word, 0x20) | (word & kHighs)) != 0;
+}
 
 bool is_ws(char c) { return c == ' ' || c == '\n' || c == '\r' || c == '\t'; }
 
@@ -157,6 +182,8 @@ private:
   bool stopped() { return fail(m_handler.stop_reason()); }
 
   void skip_ws() {
+    // Pretty-printed input is mostly indentation: skip it 8 spaces at a time.
+    while (m_end - m_p >= 8 && load8(m_p) == kSpaces8) m_p += 8;
     while (m_p < m_end && is_ws(*m_p)) ++m_p;
   }
   bool parse_value_start();  // a scalar, or opens a container
@@ -184,6 +211,8 @@ bool Reader::parse_string(std::string_view& out) {
   // m_p is on the opening quote.
   const char* start = ++m_p;
   // Fast path: plain ASCII without escapes is handed over without a copy.
+  // Eight bytes at a time while none of them needs a closer look.
+  while (m_end - m_p >= 8 && !needs_attention(load8(m_p))) m_p += 8;
   while (m_p < m_end) {
     const auto c = static_cast<unsigned char>(*m_p);
     if (c == '"') {
@@ -391,7 +420,8 @@ bool Reader::expect_string_key() {
   const char* key_at = m_p;
   std::string_view key;
   if (!parse_string(key)) return false;
-  if (!m_keys[m_object_depth - 1].insert(key)) {
+  const bool in_input = key.data() >= m_begin && key.data() < m_end;
+  if (!m_keys[m_object_depth - 1].insert(key, in_input)) {
     return fail_at(key_at, fmt::format("duplicate key \"{}\" in one object: the capture is ambiguous", key));
   }
   if (!m_handler.key(key)) return stopped();

@@ -680,7 +680,6 @@ private:
   }
 
   void compile_arrays(const Location& location) {
-    const json::Value node = location.node;
     const auto items = keyword(location, "items");
     if (m_draft7) {
       if (items && items->is_array()) {
@@ -755,7 +754,6 @@ private:
   }
 
   void compile_objects(const Location& location) {
-    const json::Value node = location.node;
     ObjectTable table;
     bool any = false;
     if (const auto properties = keyword(location, "properties")) {
@@ -852,7 +850,6 @@ private:
   }
 
   void compile_dependencies(const Location& location) {
-    const json::Value node = location.node;
     std::vector<DependentRequiredEntry> required;
     std::vector<DependentSchemaEntry> schemas;
     const auto read_names = [&](std::string_view keyword, json::Value list,
@@ -920,7 +917,6 @@ private:
   }
 
   void compile_applicators(const Location& location) {
-    const json::Value node = location.node;
     if (!m_draft7) {
       if (const auto ref = keyword(location, "$ref"); ref && ref->is_string()) {
         if (const auto target = resolve_ref(location, "$ref", ref->as_string())) {
