@@ -26,6 +26,7 @@ root=$(cd "$here/.." && pwd)
 bin=${FIXTUREGEN_BINARY:-$root/build/fixturegen}
 ref=${FIXTUREGEN_ROCKY_REFERENCE:-$root/../shared/rocky-reference}
 runs=${RUNS:-5}
+hruns=${HYPERFINE_RUNS:-30}
 [[ -x $bin ]] || { echo "validate_bench: no binary at $bin (build first, or set FIXTUREGEN_BINARY)" >&2; exit 2; }
 [[ -d $ref/fixtures_generated && -d $ref/schemas ]] || { echo "validate_bench: no reference data at $ref" >&2; exit 2; }
 ref=$(cd "$ref" && pwd)
@@ -42,8 +43,18 @@ now_us() {
   if [[ -n ${EPOCHREALTIME:-} ]]; then REPLY=$((10#${EPOCHREALTIME/[.,]/}))
   else REPLY=$(($(date +%s%N) / 1000)); fi
 }
-# median_ms CMD...: runs CMD $runs times (output discarded, must exit 0), prints the median in ms.
+# median_ms CMD...: runs CMD (output discarded, must exit 0), prints the
+# median in ms. A program runs under hyperfine -N when hyperfine is there:
+# no shell between the timer and the process, which matters when the
+# process takes 3 ms and a fork of bash takes 1 (bash functions and
+# machines without hyperfine fall back to timing from bash, $runs runs).
 median_ms() {
+  if [[ -n $hyperfine && $(type -t "$1") == file ]]; then
+    "$hyperfine" -N --warmup 3 --runs "$hruns" --export-json "$tmp/h.json" -- "$(printf '%q ' "$@")" >/dev/null 2>"$tmp/err" \
+      || { echo "validate_bench: failed: $*" >&2; cat "$tmp/err" >&2; return 1; }
+    "$python_any" -c 'import json,sys; print("%.2f" % (json.load(open(sys.argv[1]))["results"][0]["median"] * 1000))' "$tmp/h.json"
+    return
+  fi
   local times=() start end
   for ((i = 0; i < runs; i++)); do
     now_us; start=$REPLY
@@ -60,13 +71,7 @@ ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 # No subshell around it either: only the programs themselves are timed.
 bin=$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")
 cd "$tmp"
-fixturegen_run() { "$bin" validate --schemas "$schemas" "$@"; }
-
-# ---- the 40 captures ------------------------------------------------------------
-fg_ms=$(median_ms fixturegen_run "$ref/fixtures_generated")
-echo "validate benchmark: $n captures from $ref/fixtures_generated against the engine's schemas"
-echo "whole-process wall time, median of $runs runs"
-printf '  %-44s %9.1f ms\n' "fixturegen (1 process)" "$fg_ms"
+fixturegen_cmd=("$bin" validate --schemas "$schemas")
 
 # apt_install PACKAGE...: Debian packages, as root (or password-less sudo),
 # printing what is installed; fails quietly when that is not possible.
@@ -83,6 +88,17 @@ apt_install() {
     { "${sudo[@]}" apt-get update >&2 &&
       "${sudo[@]}" env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "$@" >&2; }
 }
+
+# hyperfine times the fast programs (see median_ms); python3 reads its report.
+hyperfine=$(command -v hyperfine || { apt_install hyperfine >/dev/null 2>&1 && command -v hyperfine; } || true)
+python_any=$(command -v python3 || true)
+[[ -n $python_any ]] || hyperfine=""
+
+# ---- the 40 captures ------------------------------------------------------------
+fg_ms=$(median_ms "${fixturegen_cmd[@]}" "$ref/fixtures_generated")
+echo "validate benchmark: $n captures from $ref/fixtures_generated against the engine's schemas"
+echo "whole-process wall time, median ($( [[ -n $hyperfine ]] && echo "hyperfine -N, $hruns runs" || echo "$runs runs timed from bash"))"
+printf '  %-44s %9.1f ms\n' "fixturegen (1 process)" "$fg_ms"
 
 # The interpreter itself ($PYTHON, default python3), not a version manager's
 # shim script in front of it; without jsonschema there, Debian's python3,
@@ -177,7 +193,7 @@ for ((k = 0; k < copies; k++)); do
   cp -r "$ref/fixtures_generated/." "$tmp/corpus/$k/"
 done
 total=$((n * copies))
-big_ms=$(median_ms fixturegen_run "$tmp/corpus")
+big_ms=$(median_ms "${fixturegen_cmd[@]}" "$tmp/corpus")
 rate=$(awk -v n="$total" -v ms="$big_ms" 'BEGIN { printf "%.0f", n / (ms / 1000) }')
 printf 'fixturegen on %d captures (1 process): %.1f ms = %s captures/s (target >= 10,000 captures/s)\n' \
   "$total" "$big_ms" "$rate"
