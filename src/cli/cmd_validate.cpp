@@ -9,6 +9,7 @@
 #include <fixturegen/json/document.hpp>
 #include <fixturegen/scenario/coverage.hpp>
 #include <fixturegen/scenario/scenario_set.hpp>
+#include <fixturegen/scenario/schema_compiler.hpp>
 #include <fixturegen/scenario/type_schemas.hpp>
 
 #include <CLI/CLI.hpp>
@@ -51,6 +52,7 @@ struct FileResult {
   std::optional<std::string> type;
   std::vector<schema::Violation> errors;
   std::vector<schema::Violation> warnings;
+  std::string schema_file;  // the schema its pointers refer to, once typed
   bool valid() const { return errors.empty(); }
 };
 
@@ -58,20 +60,23 @@ void out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdou
 
 // ---- text -----------------------------------------------------------------
 
-std::string text_violation(const schema::Violation& violation, std::string_view prefix) {
+// `schema_file` names the schema the pointer is in ("schemas/run.schema.json"),
+// so a reader can open it at the failing keyword.
+std::string text_violation(const schema::Violation& violation, std::string_view prefix, std::string_view schema_file) {
   // A violation with no location is a whole-file problem (no type, no parse).
   if (violation.instance_pointer.empty() && violation.schema_pointer.empty())
     return fmt::format("  {}{}\n", prefix, violation.message);
-  return fmt::format("  {}{}: {}  [schema: {}]\n", prefix,
+  return fmt::format("  {}{}: {}  [schema: {}#{}]\n", prefix,
                      violation.instance_pointer.empty() ? "(root)" : violation.instance_pointer, violation.message,
-                     violation.schema_pointer.empty() ? "(root)" : violation.schema_pointer);
+                     schema_file.empty() ? "" : schema_file, violation.schema_pointer);
 }
 
 std::string text_file(const FileResult& result) {
   std::string text = fmt::format("{} {}  ({})\n", result.valid() ? "ok  " : "FAIL", result.path,
                                  result.type ? *result.type : "no type");
-  for (const schema::Violation& violation : result.errors) text += text_violation(violation, "");
-  for (const schema::Violation& violation : result.warnings) text += text_violation(violation, "warning: ");
+  for (const schema::Violation& violation : result.errors) text += text_violation(violation, "", result.schema_file);
+  for (const schema::Violation& violation : result.warnings)
+    text += text_violation(violation, "warning: ", result.schema_file);
   return text;
 }
 
@@ -160,13 +165,14 @@ std::string junit_report(const std::vector<FileResult>& results, std::size_t fai
                        xml_escape(result.type ? *result.type : "unknown"), xml_escape(result.path));
     if (!result.valid()) {
       std::string body;
-      for (const schema::Violation& violation : result.errors) body += text_violation(violation, "");
+      for (const schema::Violation& violation : result.errors) body += text_violation(violation, "", result.schema_file);
       xml += fmt::format("    <failure message=\"{}\" type=\"SchemaViolation\">{}</failure>\n",
                          xml_escape(result.errors.front().message), xml_escape(body));
     }
     if (!result.warnings.empty()) {
       std::string body;
-      for (const schema::Violation& violation : result.warnings) body += text_violation(violation, "warning: ");
+      for (const schema::Violation& violation : result.warnings)
+        body += text_violation(violation, "warning: ", result.schema_file);
       xml += fmt::format("    <system-out>{}</system-out>\n", xml_escape(body));
     }
     xml += "  </testcase>\n";
@@ -314,6 +320,13 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
       return false;
     }
     result.type = check->type;
+    // The file the schema pointers refer to: the engine's with --schemas;
+    // from the project's scenarios, the one `fixturegen schemas` writes.
+    // Scenarios from elsewhere have no schema file: pointers stand alone.
+    if (check->type && (!options.schemas.empty() || !options.scenarios_given)) {
+      const fs::path dir = options.schemas.empty() ? fs::path(ProjectPaths::defaults().schemas) : fs::path(options.schemas);
+      result.schema_file = (dir / scenario::schema_file_name(*check->type)).generic_string();
+    }
     result.errors = std::move(check->errors);
     result.warnings = std::move(check->warnings);
     if (options.coverage) {
@@ -376,6 +389,14 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
     out(fmt::format("{} passed, {} failed\n", passed, failed));
   }
   std::fflush(stdout);
+  if (failed > 0) {
+    log::hint(options.schemas.empty()
+                  ? "a capture no longer matches its scenario. If the engine changed on purpose, describe the new shape "
+                    "in scenarios/<type>.json (docs/scenario-format.md) and run `just schemas`; if not, fix the engine "
+                    "and re-capture with `just regen`"
+                  : "a capture does not match the schemas in " + options.schemas +
+                        ": the capture or those schemas are out of date");
+  }
   return failed > 0 ? ExitCode::CheckFailed : ExitCode::Success;
 }
 

@@ -36,7 +36,9 @@ void warning(std::string_view message) { logger().warn("warning: {}", message); 
 
 void error(const Error& error) {
   logger().error("error: {}", error.message);
-  if (!error.hint.empty()) logger().error("hint: {}", error.hint);
+  if (!error.hint.empty()) hint(error.hint);
 }
+
+void hint(std::string_view message) { logger().error("hint: {}", message); }
 
 }  // namespace fixturegen::log

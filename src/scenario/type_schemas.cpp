@@ -162,10 +162,16 @@ Expected<CaptureCheck> TypeSchemas::check(json::Value capture, bool strict) {
     return result;
   }
   for (schema::Violation& violation : (*validator)->validate(capture)) {
-    if (!strict && is_not_allowed_violation(violation))
-      result.warnings.push_back(std::move(violation));
-    else
+    if (!is_not_allowed_violation(violation)) {
       result.errors.push_back(std::move(violation));
+      continue;
+    }
+    // An unknown key: the engine grew a field. Say where to describe it.
+    if (!m_dir) {
+      violation.message += fmt::format("; if the engine emits it on purpose, add it to a variant in {} and run `fixturegen schemas`",
+                                       type_source_hint(*result.type));
+    }
+    (strict ? result.errors : result.warnings).push_back(std::move(violation));
   }
   return result;
 }

@@ -19,6 +19,8 @@ void warning(std::string_view message);  // "fixturegen: warning: ..."
 // The one format for errors: "fixturegen: error: MESSAGE" and, when the
 // error knows what to do next, "fixturegen: hint: HINT". Always shown.
 void error(const Error& error);
+// "fixturegen: hint: ..." on its own: what to do next after a check failed.
+void hint(std::string_view message);
 
 template <class... Args>
 void info(fmt::format_string<Args...> f, Args&&... args) { info(std::string_view(fmt::format(f, std::forward<Args>(args)...))); }
