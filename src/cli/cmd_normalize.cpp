@@ -68,12 +68,15 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     if (error.code == ExitCode::EngineOrIoError || worst == ExitCode::Success) worst = error.code;
     log::error(error);
   };
+  const auto stop = [] {
+    log::error(Error{ExitCode::Interrupted, "interrupted: no file was changed", {}});
+    return ExitCode::Interrupted;
+  };
   for (const auto& file : options.files) {
-    if (interrupted()) {
-      log::error(Error{ExitCode::Interrupted, "interrupted: no file was changed", {}});
-      return ExitCode::Interrupted;
-    }
+    if (interrupted()) return stop();
     auto input = read_input(file);
+    // Reading may block (stdin from a pipe): look again before any output.
+    if (interrupted()) return stop();
     if (!input) {
       fail(std::move(input).error());
       continue;
@@ -104,10 +107,7 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     std::fwrite(output->data(), 1, output->size(), stdout);
     if (std::fflush(stdout) != 0) return Error::io("cannot write to standard output");
   }
-  if (interrupted()) {
-    log::error(Error{ExitCode::Interrupted, "interrupted: no file was changed", {}});
-    return ExitCode::Interrupted;
-  }
+  if (interrupted()) return stop();
   if (staged.staged() > 0) {
     auto committed = staged.commit();
     if (!committed) {

@@ -238,6 +238,26 @@ expect_rc 2 "no subcommand" "$BIN"
 [[ "$(md5sum untouched.json)" == "$sum_before" ]] && pass || fail "a usage error wrote a file"
 [[ ! -e x.json ]] && pass || fail "a usage error created the --output file"
 
+# --- Ctrl-C: exit 130, nothing written ----------------------------------------------------
+# fixturegen reads its stdin from a FIFO and blocks; SIGINT arrives mid-read;
+# when the input ends it must stop with 130 instead of printing a result.
+mkfifo sigint.fifo
+printf '{"a": 1}\n' >sigint_target.json
+cp sigint_target.json sigint_before.json
+"$BIN" normalize - <sigint.fifo >sigint.out 2>sigint.err &
+fg_pid=$!
+exec 7>sigint.fifo
+printf '{"duration_ms": 5' >&7
+sleep 0.3
+kill -INT "$fg_pid"
+sleep 0.2
+printf '}' >&7
+exec 7>&-
+wait "$fg_pid"; rc=$?
+[[ $rc -eq 130 ]] && pass || fail "SIGINT: exit $rc, wanted 130"
+expect_empty sigint.out "SIGINT: nothing printed on stdout"
+expect_contains sigint.err "interrupted" "SIGINT: says it was interrupted"
+
 # --- the 40 real captures come back unchanged (rocky-current) -----------------------------
 if [[ -n "${FIXTUREGEN_ROCKY_REFERENCE:-}" ]]; then
   ref="$FIXTUREGEN_ROCKY_REFERENCE/fixtures_generated"
