@@ -32,7 +32,11 @@ fi
 # platform package carries the binary itself and works on Node 18 and 20.
 if ! command -v just >/dev/null; then
   echo "setup: installing just from npm (rust-just-linux-x64)" >&2
-  npm install -g --silent rust-just-linux-x64 >/dev/null
+  if ! log=$(npm install -g rust-just-linux-x64 2>&1); then
+    echo "$log" >&2
+    echo "setup: npm could not install just (above); a proxy with its own CA needs NODE_EXTRA_CA_CERTS" >&2
+    exit 1
+  fi
   prefix=$(npm prefix -g)
   ln -sf "$prefix/lib/node_modules/rust-just-linux-x64/bin/just" /usr/local/bin/just
 fi
