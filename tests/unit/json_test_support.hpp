@@ -1,5 +1,7 @@
 #pragma once
 
+#include "support.hpp"
+
 // Helpers for the JSON and normalizer tests: the committed test data, a
 // handler that records events as text, and parse-or-fail shorthands.
 
@@ -18,18 +20,8 @@
 
 namespace fixturegen::test {
 
-// tests/data: FIXTUREGEN_SOURCE_DIR when CTest sets it, else the path CMake
-// compiled in (running the test binary by hand).
-inline std::filesystem::path test_data_dir() {
-  if (const char* dir = std::getenv("FIXTUREGEN_SOURCE_DIR"); dir != nullptr && *dir != '\0') {
-    return std::filesystem::path(dir) / "tests" / "data";
-  }
-#ifdef FIXTUREGEN_TEST_DATA_DIR
-  return std::filesystem::path(FIXTUREGEN_TEST_DATA_DIR);
-#else
-  return std::filesystem::path("tests") / "data";
-#endif
-}
+// tests/data, wherever the test binary runs from.
+inline std::filesystem::path test_data_dir() { return source_dir() / "tests" / "data"; }
 
 // Records every event as one short string: "i:42", "I:123456789012345678901" (an integer that
 // does not fit in 64 bits), "f:<repr>", "s:text", "k:name", "{", "}", "[", "]", "null", "true".

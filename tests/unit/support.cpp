@@ -24,6 +24,11 @@ std::optional<fs::path> shared_data(const char* var) {
   return path;
 }
 
+fs::path source_dir() {
+  if (const char* dir = std::getenv("FIXTUREGEN_SOURCE_DIR"); dir != nullptr && *dir != '\0') return fs::path(dir);
+  return fs::path(FIXTUREGEN_SOURCE_DIR_DEFAULT);
+}
+
 std::optional<fs::path> rocky_reference() { return shared_data("FIXTUREGEN_ROCKY_REFERENCE"); }
 std::optional<fs::path> schema_test_suite() { return shared_data("FIXTUREGEN_JSON_SCHEMA_TEST_SUITE"); }
 

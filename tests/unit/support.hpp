@@ -15,6 +15,11 @@ namespace fixturegen::test {
 // - set and present: the path.
 std::optional<std::filesystem::path> shared_data(const char* var);
 
+// The project's source tree (scenarios/, tests/data/): FIXTUREGEN_SOURCE_DIR
+// when CTest sets it, else the path CMake compiled in, so the test binary
+// also runs by hand from any directory.
+std::filesystem::path source_dir();
+
 // Shorthands for the two data sets .ci/run points at.
 std::optional<std::filesystem::path> rocky_reference();     // FIXTUREGEN_ROCKY_REFERENCE
 std::optional<std::filesystem::path> schema_test_suite();   // FIXTUREGEN_JSON_SCHEMA_TEST_SUITE

@@ -49,11 +49,6 @@ std::string problem(const OrderedJson& scenario, const char* file = "scenarios/t
   return parsed.error().message;
 }
 
-fs::path source_dir() {
-  const char* dir = std::getenv("FIXTUREGEN_SOURCE_DIR");
-  return dir ? fs::path(dir) : fs::path(".");
-}
-
 }  // namespace
 
 TEST_CASE("scenario::parse_scenario") {
@@ -177,7 +172,7 @@ TEST_CASE("scenario::parse_scenario") {
 
 TEST_CASE("scenario::ScenarioSet") {
   SECTION("loads a directory") {
-    auto set = fixturegen::scenario::load_scenario_set(source_dir() / "tests/data/scenarios");
+    auto set = fixturegen::scenario::load_scenario_set(fixturegen::test::source_dir() / "tests/data/scenarios");
     REQUIRE(set);
     REQUIRE(set->scenarios().size() == 2);
     CHECK(set->scenarios()[0].name == "widget");
@@ -186,7 +181,7 @@ TEST_CASE("scenario::ScenarioSet") {
   }
 
   SECTION("a missing or empty directory is a usage error") {
-    auto missing = fixturegen::scenario::load_scenario_set(source_dir() / "tests/data/no-such-dir");
+    auto missing = fixturegen::scenario::load_scenario_set(fixturegen::test::source_dir() / "tests/data/no-such-dir");
     REQUIRE_FALSE(missing);
     CHECK(missing.error().code == ExitCode::UsageError);
     fixturegen::test::ScratchDir empty;
@@ -238,7 +233,7 @@ TEST_CASE("scenario::collect_instance_paths") {
 }
 
 TEST_CASE("scenario::CoverageTracker") {
-  auto set = fixturegen::scenario::load_scenario_set(source_dir() / "tests/data/scenarios");
+  auto set = fixturegen::scenario::load_scenario_set(fixturegen::test::source_dir() / "tests/data/scenarios");
   REQUIRE(set);
   fixturegen::scenario::CoverageTracker tracker(&*set);
   fixturegen::json::Document capture;

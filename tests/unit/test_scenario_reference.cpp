@@ -29,13 +29,8 @@ using OrderedJson = nlohmann::ordered_json;
 
 namespace {
 
-fs::path source_dir() {
-  const char* dir = std::getenv("FIXTUREGEN_SOURCE_DIR");
-  return dir ? fs::path(dir) : fs::path(".");
-}
-
 ScenarioSet project_scenarios() {
-  auto set = fixturegen::scenario::load_scenario_set(source_dir() / "scenarios");
+  auto set = fixturegen::scenario::load_scenario_set(fixturegen::test::source_dir() / "scenarios");
   if (!set) FAIL(set.error().message);
   return std::move(*set);
 }
@@ -219,12 +214,12 @@ TEST_CASE("scenario::schemas/ is what scenarios/ compiles to") {
     expected.insert(name);
     auto text = fixturegen::scenario::compile_schema_text(scenario);
     REQUIRE(text);
-    const fs::path committed = source_dir() / "schemas" / name;
+    const fs::path committed = fixturegen::test::source_dir() / "schemas" / name;
     INFO(committed.string() << ": run `fixturegen schemas` (or `just schemas`) and commit");
     REQUIRE(fs::exists(committed));
     CHECK(fixturegen::test::read_text(committed) == *text);
   }
-  for (const auto& entry : fs::directory_iterator(source_dir() / "schemas")) {
+  for (const auto& entry : fs::directory_iterator(fixturegen::test::source_dir() / "schemas")) {
     INFO(entry.path().string() << " has no scenario");
     CHECK(expected.count(entry.path().filename().string()) == 1);
   }

@@ -4,6 +4,8 @@
 #include <fixturegen/scenario/schema_compiler.hpp>
 #include <fixturegen/scenario/type_schemas.hpp>
 
+#include "support.hpp"
+
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
@@ -32,11 +34,6 @@ Scenario make(const std::string& variants, const std::string& annotations = "{}"
 // The compiled schema of the root, as plain JSON for comparisons.
 Json compile(const std::string& variants, const std::string& annotations = "{}") {
   return Json::parse(compile_schema(make(variants, annotations)).dump());
-}
-
-fs::path source_dir() {
-  const char* dir = std::getenv("FIXTUREGEN_SOURCE_DIR");
-  return dir ? fs::path(dir) : fs::path(".");
 }
 
 }  // namespace
@@ -141,7 +138,7 @@ TEST_CASE("scenario::compile_schema_text is byte-stable") {
 }
 
 TEST_CASE("scenario::TypeSchemas") {
-  auto set = fixturegen::scenario::load_scenario_set(source_dir() / "tests/data/scenarios");
+  auto set = fixturegen::scenario::load_scenario_set(fixturegen::test::source_dir() / "tests/data/scenarios");
   REQUIRE(set);
   auto schemas = fixturegen::scenario::TypeSchemas::from_scenarios(*set);
   REQUIRE(schemas);
