@@ -10,6 +10,7 @@ fixturegen := build_dir / "fixturegen"
 # it are skipped, saying so, when it is absent.
 shared := justfile_directory() / ".." / "shared"
 
+# The main job (see `main`).
 default: main
 
 # Configure and build everything (library, binary, tests, benchmarks).
@@ -17,9 +18,10 @@ build:
     cmake -S . -B {{build_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} > /dev/null
     cmake --build {{build_dir}}
 
-# The main job, today: compile scenarios/ into schemas (checking the committed
-# ones are current), normalize the example live captures and validate them.
-# When the engine double and regen land, this becomes `regen` + `validate`.
+# Today it checks the committed schemas are current, then normalizes the example
+# live captures and validates them; with the engine double and regen it becomes
+# `regen` + `validate`.
+# The main job: schemas current, example captures normalized and validated.
 main: build
     {{fixturegen}} schemas --check
     rm -rf {{build_dir}}/demo && mkdir -p {{build_dir}}/demo
@@ -53,8 +55,8 @@ validate *ARGS: build
 normalize +FILES: build
     {{fixturegen}} normalize --in-place {{FILES}}
 
-# Benchmarks against the peers in ../shared/docs/peers.md (prints ratios).
 # Both always run; the exit status says whether any target was missed.
+# Benchmarks against the peers in ../shared/docs/peers.md (prints ratios).
 bench: build
     #!/usr/bin/env bash
     set -uo pipefail
