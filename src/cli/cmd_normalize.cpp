@@ -9,8 +9,6 @@
 #include <fmt/format.h>
 
 #include <cstdio>
-#include <iostream>
-#include <iterator>
 #include <memory>
 
 namespace fixturegen::cli {
@@ -26,12 +24,8 @@ struct NormalizeOptions {
   std::vector<std::string> files;
 };
 
-Expected<std::string> read_input(const std::string& file) {
-  if (file != "-") return io::read_file(file);
-  std::string text{std::istreambuf_iterator<char>(std::cin), std::istreambuf_iterator<char>()};
-  if (std::cin.bad()) return Error::io("cannot read standard input");
-  return text;
-}
+// "-" is standard input; io::read_file reads pipes and devices until EOF.
+Expected<std::string> read_input(const std::string& file) { return io::read_file(file == "-" ? "/dev/stdin" : file); }
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
@@ -41,10 +35,7 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     return Error::usage(fmt::format("{} files given without --in-place", options.files.size()),
                         "normalize several files with --in-place (or --check); a single file prints to stdout");
   }
-  if (!options.output.empty() && writes_files) {
-    return Error::usage("--output excludes --in-place and --check");
-  }
-  if (options.in_place && options.check) return Error::usage("--in-place and --check exclude each other");
+  // --in-place, --check and --output exclude each other: CLI11 refuses those.
   if (writes_files) {
     for (const auto& file : options.files) {
       if (file == "-") return Error::usage("standard input ('-') cannot be normalized --in-place or --check");
