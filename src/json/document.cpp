@@ -245,7 +245,11 @@ bool emit(Value value, JsonHandler& handler) {
 bool json_equal(Value a, Value b) {
   if (a.is_number() && b.is_number()) {
     if (a.is_integer() && b.is_integer()) {
-      if (a.fits_int64() && b.fits_int64()) return a.as_int() == b.as_int();
+      // Texts are canonical, and one that does not fit 64 bits never equals
+      // one that does. (Two fitting integers' texts would share the one
+      // formatting buffer integer_text() uses: compare values instead.)
+      if (a.fits_int64() != b.fits_int64()) return false;
+      if (a.fits_int64()) return a.as_int() == b.as_int();
       return a.integer_text() == b.integer_text();
     }
     return a.as_double() == b.as_double();
