@@ -62,7 +62,7 @@ int run(int argc, char** argv) {
     Expected<ExitCode> result = action();
     if (!result) {
       log::error(result.error());
-      return to_int(result.error().code);
+      return to_int(result.error().code());
     }
     return to_int(*result);
   } catch (const std::bad_alloc&) {
@@ -70,9 +70,9 @@ int run(int argc, char** argv) {
     return to_int(ExitCode::EngineOrIoError);
   } catch (const std::exception& e) {
     // A bug, not bad input: bad input is reported as an Error value.
-    log::error(Error::io(fmt::format("internal error: {}", e.what()),
-                          "please report this with the command line that caused it"));
-    return to_int(ExitCode::EngineOrIoError);
+    log::error(Error::internal(fmt::format("internal error: {}", e.what()),
+                                "please report this with the command line that caused it"));
+    return to_int(ExitCode::InternalError);
   }
 }
 

@@ -56,11 +56,11 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
   io::StagedWrites staged;
   auto fail = [&](Error error) {
     ++failed;
-    if (error.code == ExitCode::EngineOrIoError || worst == ExitCode::Success) worst = error.code;
+    if (error.code() == ExitCode::EngineOrIoError || worst == ExitCode::Success) worst = error.code();
     log::error(error);
   };
   const auto stop = [] {
-    log::error(Error{ExitCode::Interrupted, "interrupted: no file was changed", {}});
+    log::error(Error::interrupted("interrupted: no file was changed"));
     return ExitCode::Interrupted;
   };
   for (const auto& file : options.files) {

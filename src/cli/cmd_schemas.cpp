@@ -98,7 +98,7 @@ Expected<ExitCode> run_schemas(const SchemasOptions& options) {
   if (ec) return Error::io(fmt::format("cannot create {}: {}", out_dir.generic_string(), ec.message()));
   std::size_t changed = 0;
   for (const auto& [name, bytes] : compiled) {
-    if (interrupted()) return Error{ExitCode::Interrupted, "interrupted", ""};
+    if (interrupted()) return Error::interrupted();
     Expected<bool> written = io::write_file_atomic(out_dir / name, bytes);
     if (!written) return std::move(written).error();
     if (*written) {

@@ -353,7 +353,7 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
   std::size_t failed = 0;
   std::size_t warnings = 0;
   for (Slot& slot : slots) {
-    if (!slot.done) return Error{ExitCode::Interrupted, "interrupted", ""};
+    if (!slot.done) return Error::interrupted();
     if (slot.error) return std::move(*slot.error);
     FileResult& result = slot.result;
     (result.valid() ? passed : failed) += 1;

@@ -57,12 +57,12 @@ TEST_CASE("io::read_file") {
 
   auto missing = io::read_file(dir.path() / "missing.json");
   REQUIRE_FALSE(missing.has_value());
-  CHECK(missing.error().code == ExitCode::EngineOrIoError);
+  CHECK(missing.error().code() == ExitCode::EngineOrIoError);
   CHECK_THAT(missing.error().message, Catch::Contains("missing.json") && Catch::Contains("No such file"));
 
   auto directory = io::read_file(dir.path());
   REQUIRE_FALSE(directory.has_value());
-  CHECK(directory.error().code == ExitCode::EngineOrIoError);
+  CHECK(directory.error().code() == ExitCode::EngineOrIoError);
   CHECK_THAT(directory.error().message, Catch::Contains("directory"));
 }
 
@@ -159,7 +159,7 @@ TEST_CASE("io::write_file_atomic refuses what it cannot replace") {
   fs::create_directories(dir.path() / "taken.json" / "inside");
   auto result = io::write_file_atomic(dir.path() / "taken.json", "x");
   REQUIRE_FALSE(result.has_value());
-  CHECK(result.error().code == ExitCode::EngineOrIoError);
+  CHECK(result.error().code() == ExitCode::EngineOrIoError);
   CHECK_THAT(result.error().message, Catch::Contains("taken.json") && Catch::Contains("not a regular file"));
   CHECK(fs::is_directory(dir.path() / "taken.json" / "inside"));
 
@@ -167,7 +167,7 @@ TEST_CASE("io::write_file_atomic refuses what it cannot replace") {
   test::write_text(dir.path() / "plain", "keep\n");
   auto under_file = io::write_file_atomic(dir.path() / "plain" / "x.json", "x");
   REQUIRE_FALSE(under_file.has_value());
-  CHECK(under_file.error().code == ExitCode::EngineOrIoError);
+  CHECK(under_file.error().code() == ExitCode::EngineOrIoError);
   CHECK(test::read_text(dir.path() / "plain") == "keep\n");
   CHECK(names_in(dir.path()) == std::vector<std::string>{"plain", "taken.json"});
 }
@@ -195,7 +195,7 @@ TEST_CASE("io::list_json_files") {
 
   auto missing = io::list_json_files(root / "nope");
   REQUIRE_FALSE(missing.has_value());
-  CHECK(missing.error().code == ExitCode::EngineOrIoError);
+  CHECK(missing.error().code() == ExitCode::EngineOrIoError);
   CHECK_THAT(missing.error().message, Catch::Contains("does not exist"));
 
   fs::create_directories(root / "empty");

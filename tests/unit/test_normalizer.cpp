@@ -318,7 +318,7 @@ TEST_CASE("normalize::compile_rules refuses a bad scrub pattern") {
   rules.source = "my-rules.toml";
   auto result = normalize::compile_rules(rules);
   REQUIRE_FALSE(result.has_value());
-  CHECK(result.error().code == ExitCode::UsageError);
+  CHECK(result.error().code() == ExitCode::UsageError);
   CHECK_THAT(result.error().message, Catch::Contains("my-rules.toml") && Catch::Contains("invalid pattern \"(unclosed\""));
 }
 
@@ -406,7 +406,7 @@ TEST_CASE("normalize::normalize_text refuses bad captures with the position") {
   for (const Case& c : cases) {
     const Error error = refused(c.input, rules);
     INFO("input: " << c.input << "\nerror: " << error.message);
-    CHECK(error.code == ExitCode::CheckFailed);
+    CHECK(error.code() == ExitCode::CheckFailed);
     CHECK_THAT(error.message, Catch::StartsWith(c.start) && Catch::Contains(c.part));
   }
 }

@@ -62,7 +62,7 @@ TEST_CASE("scenario::OutputTypeMatcher") {
     REQUIRE_FALSE(tie);
     CHECK_THAT(tie.error().message, Catch::Contains("\"a\"") && Catch::Contains("\"b\"") && Catch::Contains("tie"));
     CHECK_THAT(tie.error().hint, Catch::Contains("has_keys"));
-    CHECK(tie.error().code == fixturegen::ExitCode::UsageError);
+    CHECK(tie.error().code() == fixturegen::ExitCode::UsageError);
     // Same count but exclusive: no tie.
     CHECK(matcher.add("c", MatchRule{"x", {}, {"k1"}}));
     // Same command without discriminators vs one with: no tie either.

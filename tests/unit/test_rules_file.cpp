@@ -28,7 +28,7 @@ Error refused(std::string_view text) {
   auto rules = normalize::parse_rules_toml(text, "rules.toml");
   INFO("rules file:\n" << text);
   REQUIRE_FALSE(rules.has_value());
-  CHECK(rules.error().code == ExitCode::UsageError);
+  CHECK(rules.error().code() == ExitCode::UsageError);
   return std::move(rules).error();
 }
 
@@ -253,7 +253,7 @@ TEST_CASE("normalize::load_rules_file and resolve_rules") {
 
   auto missing = normalize::load_rules_file(dir.path() / "missing.toml");
   REQUIRE_FALSE(missing.has_value());
-  CHECK(missing.error().code == ExitCode::EngineOrIoError);
+  CHECK(missing.error().code() == ExitCode::EngineOrIoError);
 
   // resolve_rules: --profile, --rules, neither, both.
   auto by_default = normalize::resolve_rules("", "");
@@ -267,11 +267,11 @@ TEST_CASE("normalize::load_rules_file and resolve_rules") {
   CHECK(from_file->zero_suffixes == std::vector<std::string>{"_x"});
   auto both = normalize::resolve_rules("default", file);
   REQUIRE_FALSE(both.has_value());
-  CHECK(both.error().code == ExitCode::UsageError);
+  CHECK(both.error().code() == ExitCode::UsageError);
   CHECK_THAT(both.error().message, Catch::Contains("exclude each other"));
   auto unknown = normalize::resolve_rules("nightly", "");
   REQUIRE_FALSE(unknown.has_value());
-  CHECK(unknown.error().code == ExitCode::UsageError);
+  CHECK(unknown.error().code() == ExitCode::UsageError);
   CHECK_THAT(unknown.error().message, Catch::Contains("unknown profile \"nightly\""));
   CHECK_THAT(unknown.error().hint, Catch::Contains("default, rocky-current"));
 }

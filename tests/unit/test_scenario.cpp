@@ -45,7 +45,7 @@ fixturegen::Expected<Scenario> parse(const OrderedJson& scenario, const char* fi
 std::string problem(const OrderedJson& scenario, const char* file = "scenarios/thing.json") {
   auto parsed = parse(scenario, file);
   REQUIRE_FALSE(parsed);
-  CHECK(parsed.error().code == ExitCode::UsageError);
+  CHECK(parsed.error().code() == ExitCode::UsageError);
   return parsed.error().message;
 }
 
@@ -183,7 +183,7 @@ TEST_CASE("scenario::ScenarioSet") {
   SECTION("a missing or empty directory is a usage error") {
     auto missing = fixturegen::scenario::load_scenario_set(fixturegen::test::source_dir() / "tests/data/no-such-dir");
     REQUIRE_FALSE(missing);
-    CHECK(missing.error().code == ExitCode::UsageError);
+    CHECK(missing.error().code() == ExitCode::UsageError);
     fixturegen::test::ScratchDir empty;
     auto none = fixturegen::scenario::load_scenario_set(empty.path());
     REQUIRE_FALSE(none);

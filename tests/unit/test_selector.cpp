@@ -28,7 +28,7 @@ TEST_CASE("normalize::Selector parse errors") {
     auto selector = Selector::parse(bad);
     INFO("selector: " << bad);
     REQUIRE_FALSE(selector.has_value());
-    CHECK(selector.error().code == ExitCode::UsageError);
+    CHECK(selector.error().code() == ExitCode::UsageError);
     CHECK_THAT(selector.error().message, Catch::Contains(std::string("invalid selector \"") + bad + "\""));
     CHECK_THAT(selector.error().hint, Catch::Contains("starts with '/'"));
   }

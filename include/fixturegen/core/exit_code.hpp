@@ -9,6 +9,7 @@ enum class ExitCode : int {
   CheckFailed = 1,   // validation errors, drift, a file that failed to normalize
   UsageError = 2,    // bad flags, bad configuration or rules file
   EngineOrIoError = 3,  // the engine failed, a file could not be read or written
+  InternalError = 4, // a bug in fixturegen (an exception escaped), not bad input
   Interrupted = 130, // SIGINT, as shells report it
 };
 
