@@ -73,10 +73,10 @@ bool is_confined_relative_path(std::string_view relative) {
 
 bool path_stays_inside(const fs::path& root, const fs::path& path) {
   std::error_code ec;
-  const fs::path real_root = fs::weakly_canonical(root, ec);
+  const fs::path real_root = fs::weakly_canonical(fs::absolute(root, ec), ec);
   if (ec) return false;
   // weakly_canonical resolves every symlink of the part that exists.
-  const fs::path real = fs::weakly_canonical(path, ec);
+  const fs::path real = fs::weakly_canonical(fs::absolute(path, ec), ec);
   if (ec) return false;
   auto r = real_root.begin();
   auto p = real.begin();

@@ -29,6 +29,14 @@ std::vector<std::string> LockFile::files() const {
   return out;
 }
 
+std::vector<std::string> LockFile::written_files() const {
+  std::vector<std::string> out = files();
+  out.insert(out.end(), earlier_files.begin(), earlier_files.end());
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
 std::string render_lock(const LockFile& lock) {
   Json root;
   root["fixturegen_lock"] = 1;
@@ -51,6 +59,9 @@ std::string render_lock(const LockFile& lock) {
                     {"captures", std::move(captures)}});
   }
   root["pocs"] = std::move(pocs);
+  std::vector<std::string> earlier = lock.earlier_files;
+  std::sort(earlier.begin(), earlier.end());
+  root["earlier_files"] = earlier;
   return root.dump(2) + "\n";
 }
 
@@ -86,6 +97,13 @@ Expected<LockFile> parse_lock(std::string_view text, std::string_view source) {
       }
       lock.pocs.push_back(std::move(entry));
     }
+    if (root.contains("earlier_files")) {
+      for (const auto& file : root.at("earlier_files")) {
+        auto name = file.get<std::string>();
+        if (!is_confined_relative_path(name)) return bad(fmt::format("earlier file \"{}\" leaves the output dir", name));
+        lock.earlier_files.push_back(std::move(name));
+      }
+    }
   } catch (const nlohmann::json::exception& error) {
     return bad(fmt::format("malformed lock file: {}", error.what()));
   }
@@ -104,6 +122,7 @@ Expected<std::optional<LockFile>> load_lock(const fs::path& file) {
 
 std::int64_t settled_duration(std::int64_t old_ms, std::int64_t new_ms) {
   if (old_ms <= 0) return new_ms;
+  if (std::llabs(new_ms - old_ms) < 1000) return old_ms;                // under a second: noise for balancing
   if (new_ms * 2 < old_ms * 3 && new_ms * 3 > old_ms * 2) return old_ms;  // within ±50%
   return new_ms;
 }

@@ -53,6 +53,16 @@ LockFile next_lock(const ResolvedPlan& plan, const std::vector<PocRun>& runs) {
     }
     lock.pocs.push_back(std::move(entry));
   }
+  // What regen wrote before and no longer produces, while it is still there.
+  if (plan.lock) {
+    const std::vector<std::string> now = lock.files();
+    std::error_code ec;
+    for (const auto& file : plan.lock->written_files()) {
+      if (!std::binary_search(now.begin(), now.end(), file) && fs::exists(plan.output_dir / file, ec)) {
+        lock.earlier_files.push_back(file);
+      }
+    }
+  }
   return lock;
 }
 
@@ -83,7 +93,7 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
 
   auto orphans = find_orphans(plan);
   if (!orphans) return std::move(orphans).error();
-  const std::vector<std::string> written_before = plan.lock ? plan.lock->files() : std::vector<std::string>();
+  const std::vector<std::string> written_before = plan.lock ? plan.lock->written_files() : std::vector<std::string>();
   for (const auto& orphan : *orphans) {
     const bool ours = std::binary_search(written_before.begin(), written_before.end(), orphan);
     if (plan.filtered || !ours) {

@@ -69,6 +69,11 @@ TEST_CASE("regen::render_lock and parse_lock round-trip, deterministically") {
   CHECK(parsed->find("pocs/a")->captures[1].exit_code == 2);
   CHECK(parsed->find("pocs/b") == nullptr);
   CHECK(parsed->files() == std::vector<std::string>{"a/compile.json", "a/doctor.json"});
+  LockFile with_earlier = lock;
+  with_earlier.earlier_files = {"z.json", "a/compile.json"};
+  auto reparsed = parse_lock(render_lock(with_earlier), "l");
+  REQUIRE(reparsed.has_value());
+  CHECK(reparsed->written_files() == std::vector<std::string>{"a/compile.json", "a/doctor.json", "z.json"});
 }
 
 TEST_CASE("regen::parse_lock refuses damaged files and files outside the output dir") {
@@ -84,12 +89,14 @@ TEST_CASE("regen::parse_lock refuses damaged files and files outside the output 
   CHECK(refused.error().code() == ExitCode::UsageError);
 }
 
-TEST_CASE("regen::settled_duration keeps the old value within ±50%") {
+TEST_CASE("regen::settled_duration keeps the old value within ±50% or a second") {
   CHECK(settled_duration(0, 80) == 80);
-  CHECK(settled_duration(100, 140) == 100);
-  CHECK(settled_duration(100, 70) == 100);
-  CHECK(settled_duration(100, 160) == 160);
-  CHECK(settled_duration(100, 60) == 60);
+  CHECK(settled_duration(4000, 5600) == 4000);
+  CHECK(settled_duration(4000, 2800) == 4000);
+  CHECK(settled_duration(4000, 6400) == 6400);
+  CHECK(settled_duration(4000, 2400) == 2400);
+  CHECK(settled_duration(100, 900) == 100);  // under a second apart: noise
+  CHECK(settled_duration(100, 1200) == 1200);
 }
 
 TEST_CASE("regen::poc_input_digest covers every input file but the clean ones") {

@@ -39,10 +39,15 @@ struct LockedPoc {
 struct LockFile {
   std::string engine;          // as configured or given (--engine, ROCKY_BIN), not machine-absolute
   std::vector<LockedPoc> pocs;
+  // Files an earlier regen wrote that no step produces any more and that are
+  // still there (a filtered regen never removes them): the next full regen may.
+  std::vector<std::string> earlier_files;
 
   const LockedPoc* find(std::string_view poc) const;
-  // Every capture file it lists, sorted.
+  // Every capture file the POC entries list, sorted.
   std::vector<std::string> files() const;
+  // files() and earlier_files: everything regen knows it wrote, sorted.
+  std::vector<std::string> written_files() const;
 };
 
 inline constexpr std::string_view kLockFileName = "fixturegen.lock";
@@ -54,7 +59,7 @@ Expected<LockFile> parse_lock(std::string_view text, std::string_view source);
 Expected<std::optional<LockFile>> load_lock(const std::filesystem::path& file);
 
 // A new lock keeps a POC's old duration unless the new one moved by more than
-// half: durations jitter, and a lock that changed on every run would never be
+// half and by a second or more: durations jitter, and a lock that changed on every run would never be
 // clean in git.
 std::int64_t settled_duration(std::int64_t old_ms, std::int64_t new_ms);
 
