@@ -13,8 +13,6 @@ namespace fixturegen::scenario {
 
 namespace {
 
-constexpr std::string_view kAdditionalProperties = "/additionalProperties";
-
 Expected<std::shared_ptr<const json::Document>> parse_schema(std::string_view text, std::string_view where) {
   auto document = std::make_shared<json::Document>();
   if (std::optional<json::ParseError> error = json::Document::parse(text, *document)) {
@@ -27,10 +25,7 @@ Expected<std::shared_ptr<const json::Document>> parse_schema(std::string_view te
 }  // namespace
 
 bool is_not_allowed_violation(const schema::Violation& violation) {
-  const std::string& pointer = violation.schema_pointer;
-  return pointer.size() >= kAdditionalProperties.size() &&
-         pointer.compare(pointer.size() - kAdditionalProperties.size(), kAdditionalProperties.size(),
-                         kAdditionalProperties) == 0;
+  return violation.kind == schema::ViolationKind::AdditionalProperty;
 }
 
 Expected<TypeSchemas> TypeSchemas::from_scenarios(const ScenarioSet& scenarios,
@@ -161,7 +156,9 @@ Expected<CaptureCheck> TypeSchemas::check(json::Value capture, bool strict) {
                             type_source_hint(*result.type))});
     return result;
   }
-  for (schema::Violation& violation : (*validator)->validate(capture)) {
+  Expected<std::vector<schema::Violation>> violations = (*validator)->validate(capture);
+  if (!violations) return std::move(violations).error();
+  for (schema::Violation& violation : *violations) {
     if (!is_not_allowed_violation(violation)) {
       result.errors.push_back(std::move(violation));
       continue;
