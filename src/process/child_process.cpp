@@ -77,9 +77,13 @@ struct Pipe {
 
 // Close-on-exec on both ends: a child spawned by another thread at the same
 // moment must not inherit them, or our reader would never see EOF.
-std::optional<Pipe> make_pipe() {
+Expected<Pipe> make_pipe() {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    const int error = errno;
+    return Error::io(fmt::format("cannot create a pipe: {}", errno_text(error)),
+                     "too many open files? raise `ulimit -n` or lower -j");
+  }
   Pipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
   // Fewer wake-ups for big outputs; the default 64 KiB is fine if refused.
   ::fcntl(pipe.read_end.get(), F_SETPIPE_SZ, static_cast<int>(kReadChunk));
@@ -165,6 +169,14 @@ ReadOutcome read_available(int fd, std::vector<char>& chunk, std::size_t& got, i
   }
 }
 
+// start + timeout, where a timeout beyond a century means none (and cannot
+// overflow the clock).
+Clock::time_point deadline_for(Clock::time_point start, std::chrono::milliseconds timeout) {
+  constexpr auto kCentury = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(24 * 365 * 100));
+  if (timeout > kCentury) return Clock::time_point::max();
+  return start + std::max(timeout, std::chrono::milliseconds::zero());
+}
+
 timespec to_timespec(Clock::duration duration) {
   if (duration < Clock::duration::zero()) duration = Clock::duration::zero();
   const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(duration);
@@ -181,7 +193,7 @@ public:
   ChildWatch(const ChildSpec& spec, pid_t pid, UniqueFd stdout_fd, UniqueFd stderr_fd, Clock::time_point start,
              const InterruptSignalsBlocked& signals)
       : m_spec(spec), m_signals(signals), m_pid(pid), m_stdout(std::move(stdout_fd)),
-        m_stderr(std::move(stderr_fd)), m_deadline(start + spec.timeout), m_chunk(kReadChunk) {
+        m_stderr(std::move(stderr_fd)), m_deadline(deadline_for(start, spec.timeout)), m_chunk(kReadChunk) {
     // The pid cannot be reused before we reap it, so opening the pidfd after
     // the spawn is race-free.
     // (Through syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C".)
@@ -232,6 +244,7 @@ void ChildWatch::request_stop(Stop reason) {
   m_result.interrupted = reason == Stop::Interrupt;
   if (!m_term_sent_at) {
     signal_group(SIGTERM);
+    signal_group(SIGCONT);  // a stopped process acts on SIGTERM only once continued
     m_term_sent_at = Clock::now();
   }
 }
@@ -330,6 +343,7 @@ Expected<ChildResult> ChildWatch::wait() {
     // a step leaves no processes behind, so the group gets SIGTERM, SIGKILL.
     if (m_leader_exited && !m_term_sent_at) {
       signal_group(SIGTERM);
+      signal_group(SIGCONT);
       m_term_sent_at = now;
     }
     if (m_term_sent_at && !m_kill_sent_at && now >= *m_term_sent_at + kTerminateGrace) {
@@ -469,11 +483,12 @@ Expected<ChildResult> run_child(const ChildSpec& spec) {
   auto stdin_fd = open_stdin(spec.stdin_file);
   if (!stdin_fd) return std::move(stdin_fd).error();
   auto out = make_pipe();
+  if (!out) return std::move(out).error();
   auto err = make_pipe();
-  if (!out || !err || !move_above_stdio(*stdin_fd) || !move_above_stdio(out->write_end) ||
-      !move_above_stdio(err->write_end)) {
+  if (!err) return std::move(err).error();
+  if (!move_above_stdio(*stdin_fd) || !move_above_stdio(out->write_end) || !move_above_stdio(err->write_end)) {
     const int error = errno;
-    return Error::io(fmt::format("cannot start `{}`: cannot create pipes: {}", command_line, errno_text(error)),
+    return Error::io(fmt::format("cannot start `{}`: {}", command_line, errno_text(error)),
                      "too many open files? raise `ulimit -n` or lower -j");
   }
 
