@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -153,10 +154,10 @@ bool is_executable_file(const std::filesystem::path& path, bool& exists_but_not_
 // may have more later, is at EOF, or failed (`error` set).
 enum class ReadOutcome { WouldBlock, Eof, Failed };
 
-ReadOutcome read_available(int fd, std::vector<char>& chunk, std::size_t& got, int& error) {
+ReadOutcome read_available(int fd, char* chunk, std::size_t& got, int& error) {
   got = 0;
   for (;;) {
-    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    const ssize_t n = ::read(fd, chunk, kReadChunk);
     if (n > 0) {
       got = static_cast<std::size_t>(n);
       return ReadOutcome::WouldBlock;
@@ -193,7 +194,7 @@ public:
   ChildWatch(const ChildSpec& spec, pid_t pid, UniqueFd stdout_fd, UniqueFd stderr_fd, Clock::time_point start,
              const InterruptSignalsBlocked& signals)
       : m_spec(spec), m_signals(signals), m_pid(pid), m_stdout(std::move(stdout_fd)),
-        m_stderr(std::move(stderr_fd)), m_deadline(deadline_for(start, spec.timeout)), m_chunk(kReadChunk) {
+        m_stderr(std::move(stderr_fd)), m_deadline(deadline_for(start, spec.timeout)), m_chunk(std::make_unique_for_overwrite<char[]>(kReadChunk)) {
     // The pid cannot be reused before we reap it, so opening the pidfd after
     // the spawn is race-free.
     // (Through syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C".)
@@ -225,7 +226,7 @@ private:
   UniqueFd m_stderr;
   UniqueFd m_pidfd;
   Clock::time_point m_deadline;
-  std::vector<char> m_chunk;
+  std::unique_ptr<char[]> m_chunk;  // not zero-filled: 1 MiB per child
 
   ChildResult m_result;
   Stop m_stop = Stop::None;
@@ -296,8 +297,8 @@ void ChildWatch::consume(bool is_stdout, const char* data, std::size_t size) {
 Expected<void> ChildWatch::drain(UniqueFd& fd, bool is_stdout) {
   std::size_t got = 0;
   int error = 0;
-  const ReadOutcome outcome = read_available(fd.get(), m_chunk, got, error);
-  if (got > 0) consume(is_stdout, m_chunk.data(), got);
+  const ReadOutcome outcome = read_available(fd.get(), m_chunk.get(), got, error);
+  if (got > 0) consume(is_stdout, m_chunk.get(), got);
   if (outcome == ReadOutcome::Eof) fd.reset();
   if (outcome == ReadOutcome::Failed) {
     fd.reset();
