@@ -194,7 +194,8 @@ public:
   ChildWatch(const ChildSpec& spec, pid_t pid, UniqueFd stdout_fd, UniqueFd stderr_fd, Clock::time_point start,
              const InterruptSignalsBlocked& signals)
       : m_spec(spec), m_signals(signals), m_pid(pid), m_stdout(std::move(stdout_fd)),
-        m_stderr(std::move(stderr_fd)), m_deadline(deadline_for(start, spec.timeout)), m_chunk(std::make_unique_for_overwrite<char[]>(kReadChunk)) {
+        m_stderr(std::move(stderr_fd)), m_deadline(deadline_for(start, spec.timeout)),
+        m_chunk(std::make_unique_for_overwrite<char[]>(kReadChunk)) {
     // The pid cannot be reused before we reap it, so opening the pidfd after
     // the spawn is race-free.
     // (Through syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C".)
@@ -409,10 +410,13 @@ Expected<ChildResult> ChildWatch::wait() {
 
   signal_group(SIGKILL);  // anything left that holds no pipe
   const int status = reap();
-  if (status != -1) {
-    if (WIFEXITED(status)) m_result.exit_status = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) m_result.signal = WTERMSIG(status);
+  if (status == -1) {
+    return Error::internal(fmt::format("`{}` was reaped by someone else: its exit status is lost",
+                                       shell_quote(m_spec.argv)),
+                           "is SIGCHLD set to SIG_IGN in fixturegen? run_child needs it at its default");
   }
+  if (WIFEXITED(status)) m_result.exit_status = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) m_result.signal = WTERMSIG(status);
   if (m_result.stderr_tail.size() > m_spec.stderr_keep_bytes) {
     m_result.stderr_tail.erase(0, m_result.stderr_tail.size() - m_spec.stderr_keep_bytes);
   }
