@@ -35,10 +35,43 @@ private:
   int m_fd;
 };
 
-mode_t current_umask() {
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  return mask;
+// The umask, read without changing it: umask() can only be read by setting
+// it, and setting it is process-wide, so a file another thread creates
+// meanwhile would get the wrong mode. Linux shows it in /proc/self/status
+// (since 4.7); elsewhere it is read by setting it once, the first time.
+mode_t read_umask() {
+  if (std::FILE* status = std::fopen("/proc/self/status", "re")) {
+    char line[256];
+    unsigned mask = 0;
+    bool found = false;
+    while (!found && std::fgets(line, sizeof line, status)) found = std::sscanf(line, "Umask: %o", &mask) == 1;
+    std::fclose(status);
+    if (found) return static_cast<mode_t>(mask & 0777);
+  }
+  static const mode_t once = [] {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+  }();
+  return once;
+}
+
+// The nearest directory that exists at or above `dir`: a temp file staged for
+// a target whose directory does not exist yet waits there (same file
+// system), so that the directories are created only at commit().
+Expected<fs::path> nearest_existing_dir(const fs::path& dir) {
+  fs::path at = dir;
+  for (;;) {
+    struct stat info {};
+    if (::stat(at.c_str(), &info) == 0) {
+      if (S_ISDIR(info.st_mode)) return at;
+      return Error::io(fmt::format("cannot create directory {}: {} is not a directory", dir.string(), at.string()));
+    }
+    if (errno != ENOENT) return Error::io(fmt::format("cannot create directory {}: {}", dir.string(), os_reason(errno)));
+    fs::path up = at.parent_path();
+    if (up.empty() || up == at) return fs::path(".");
+    at = std::move(up);
+  }
 }
 
 }  // namespace
@@ -101,8 +134,12 @@ std::size_t StagedWrites::staged() const {
                                                  [](const Entry& entry) { return entry.action != FileAction::Unchanged; }));
 }
 
+StagedWrites::StagedWrites() : m_umask(read_umask()) {}
+
+unsigned process_umask() { return read_umask(); }
+
 Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view content) {
-  mode_t mode = 0666 & ~current_umask();
+  mode_t mode = 0666 & ~static_cast<mode_t>(m_umask);
   struct stat info {};
   if (::stat(path.c_str(), &info) == 0) {
     if (!S_ISREG(info.st_mode)) {
@@ -112,17 +149,16 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
     if (static_cast<std::size_t>(info.st_size) == content.size()) {
       auto existing = read_file(path);
       if (existing && *existing == content) {
-        m_entries.push_back({path, {}, FileAction::Unchanged});
+        m_entries.push_back({path, path, {}, FileAction::Unchanged});
         return false;
       }
     }
   }
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::error_code ec;
-  fs::create_directories(parent, ec);
-  if (ec) return Error::io(fmt::format("cannot create directory {}: {}", parent.string(), ec.message()));
+  Expected<fs::path> stage_dir = nearest_existing_dir(parent);
+  if (!stage_dir) return std::move(stage_dir).error();
 
-  std::string temp = (parent / fmt::format(".{}.fixturegen-XXXXXX", path.filename().string())).string();
+  std::string temp = (*stage_dir / fmt::format(".{}.fixturegen-XXXXXX", path.filename().string())).string();
   FileDescriptor fd(::mkstemp(temp.data()));
   if (fd.get() < 0) return Error::io(fmt::format("cannot write {}: {}", path.string(), os_reason(errno)));
   auto give_up = [&](std::string_view what) -> Expected<bool> {
@@ -144,7 +180,7 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
   }
   if (::fchmod(fd.get(), mode) != 0) return give_up("chmod failed");
   if (::close(fd.release()) != 0) return give_up("close failed");
-  m_entries.push_back({path, fs::path(temp), FileAction::Written});
+  m_entries.push_back({path, path, fs::path(temp), FileAction::Written});
   return true;
 }
 
@@ -152,7 +188,7 @@ Expected<bool> StagedWrites::stage_removal(const fs::path& path) {
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) {
-      m_entries.push_back({path, {}, FileAction::Unchanged});
+      m_entries.push_back({path, path, {}, FileAction::Unchanged});
       return false;
     }
     return Error::io(fmt::format("cannot remove {}: {}", path.string(), os_reason(errno)));
@@ -161,7 +197,7 @@ Expected<bool> StagedWrites::stage_removal(const fs::path& path) {
     return Error::io(fmt::format("cannot remove {}: it is a directory", path.string()),
                      "fixturegen removes only files it wrote");
   }
-  m_entries.push_back({path, {}, FileAction::Removed});
+  m_entries.push_back({path, path, {}, FileAction::Removed});
   return true;
 }
 
@@ -176,13 +212,22 @@ CommitReport StagedWrites::commit() {
   for (Entry& entry : m_entries) {
     FileOutcome outcome{entry.path, entry.action, std::nullopt};
     if (entry.action == FileAction::Written) {
-      if (::rename(entry.temp.c_str(), entry.path.c_str()) != 0) {
+      // Missing directories are made now, not at stage(): a batch that is
+      // never committed leaves no trace, not even an empty directory.
+      std::error_code ec;
+      if (entry.temp.parent_path() != entry.target.parent_path() && entry.target.has_parent_path())
+        fs::create_directories(entry.target.parent_path(), ec);
+      if (ec) {
+        outcome.action = FileAction::Failed;
+        outcome.error = Error::io(fmt::format("cannot create directory {}: {}", entry.target.parent_path().string(), ec.message()),
+                                  "it was left as it was; the other files were written");
+      } else if (::rename(entry.temp.c_str(), entry.target.c_str()) != 0) {
         const int err = errno;
-        ::unlink(entry.temp.c_str());
         outcome.action = FileAction::Failed;
         outcome.error = Error::io(fmt::format("cannot replace {}: {}", entry.path.string(), os_reason(err)),
                                   "it was left as it was; the other files were written");
       }
+      if (outcome.action == FileAction::Failed) ::unlink(entry.temp.c_str());
       entry.temp.clear();
     } else if (entry.action == FileAction::Removed) {
       if (::unlink(entry.path.c_str()) != 0 && errno != ENOENT) {

@@ -323,3 +323,38 @@ TEST_CASE("io::StagedWrites removes at commit only, in the same batch as the wri
   CHECK(test::read_text(keep) == "new\n");
   CHECK(names_in(dir.path()) == std::vector<std::string>{"a-dir", "keep.json"});
 }
+
+TEST_CASE("io::StagedWrites creates directories at commit, never for a batch it drops (issue 6.12)") {
+  test::ScratchDir dir;
+  const auto deep = dir.path() / "new" / "deeper" / "out.json";
+  {
+    io::StagedWrites batch;
+    REQUIRE(*batch.stage(deep, "x\n"));
+    // Staged: the temp waits in the nearest directory that exists.
+    CHECK_FALSE(fs::exists(dir.path() / "new"));
+  }
+  // Dropped (an error or an interrupt before commit): no new directory, no temp.
+  CHECK(names_in(dir.path()).empty());
+
+  io::StagedWrites batch;
+  REQUIRE(*batch.stage(deep, "x\n"));
+  CHECK_FALSE(fs::exists(dir.path() / "new"));
+  const io::CommitReport report = batch.commit();
+  CHECK(report.ok());
+  CHECK(test::read_text(deep) == "x\n");
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"new"});
+  CHECK(names_in(deep.parent_path()) == std::vector<std::string>{"out.json"});
+}
+
+TEST_CASE("io::process_umask reads the umask without changing it (issue 6.12)") {
+  const mode_t saved = ::umask(027);
+  CHECK(io::process_umask() == 027u);
+  CHECK(::umask(027) == 027);  // still what the test set
+  // New files get 0666 minus the umask read when the batch was made.
+  test::ScratchDir dir;
+  io::StagedWrites batch;
+  ::umask(saved);
+  REQUIRE(*batch.stage(dir.path() / "new.json", "{}\n"));
+  REQUIRE(batch.commit().ok());
+  CHECK((stat_of(dir.path() / "new.json").st_mode & 07777) == 0640);
+}

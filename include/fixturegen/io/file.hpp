@@ -47,15 +47,21 @@ struct CommitReport {
 // mix, and nothing changes before commit().
 //
 // stage() writes a temp file beside its target (same directory, so the
-// rename cannot cross file systems); commit() renames each over its target
-// (no fsync: see file.cpp) and removes the files staged for removal. An
-// existing file's mode is kept. A file whose bytes are already there is not
-// touched at all (its mtime stays, so build tools and git stay quiet). Temp
-// files not committed are removed on destruction, so an error or an interrupt
-// before commit() changes nothing.
+// rename cannot cross file systems; when that directory does not exist yet,
+// in its nearest existing ancestor); commit() creates missing directories,
+// renames each temp over its target (no fsync: see file.cpp) and removes the
+// files staged for removal. An existing file's mode is kept. A file whose
+// bytes are already there is not touched at all (its mtime stays, so build
+// tools and git stay quiet). Temp files not committed are removed on
+// destruction, so an error or an interrupt before commit() changes nothing
+// and creates no directory.
+//
+// One batch is used from one thread at a time; batches on several threads
+// are fine (nothing process-wide, such as the umask, is ever changed).
 class StagedWrites {
 public:
-  StagedWrites() = default;
+  // Reads the umask once (see process_umask()): new files get 0666 minus it.
+  StagedWrites();
   ~StagedWrites();
   StagedWrites(const StagedWrites&) = delete;
   StagedWrites& operator=(const StagedWrites&) = delete;
@@ -79,12 +85,18 @@ public:
 
 private:
   struct Entry {
-    std::filesystem::path path;  // as given
-    std::filesystem::path temp;  // empty for a removal or an unchanged file
+    std::filesystem::path path;    // as given
+    std::filesystem::path target;  // what commit() replaces or removes
+    std::filesystem::path temp;    // empty for a removal or an unchanged file
     FileAction action = FileAction::Unchanged;  // what commit() will do
   };
   std::vector<Entry> m_entries;
+  unsigned m_umask = 022;
 };
+
+// The process's umask, read without setting it (/proc/self/status), so that
+// no other thread ever sees it changed.
+unsigned process_umask();
 
 // One file through StagedWrites. Returns whether the file changed.
 Expected<bool> write_file_atomic(const std::filesystem::path& path, std::string_view content);
