@@ -5,8 +5,12 @@
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <optional>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -54,6 +58,59 @@ mode_t read_umask() {
     return mask;
   }();
   return once;
+}
+
+// Temp files are named ".NAME.fixturegen-tmp.PID.XXXXXX": hidden, never
+// "*.json", and carrying the pid of the process that wrote them, so that a
+// later batch can tell one left by a killed process (kill -9, a power cut)
+// from one another process is still writing.
+constexpr std::string_view kTempMarker = ".fixturegen-tmp.";
+constexpr std::size_t kTempNameKept = 180;  // of NAME: the whole temp name must fit in 255 bytes
+
+// The pid in a temp file's name, or nullopt when `name` is not one.
+std::optional<pid_t> staging_temp_pid(std::string_view name) {
+  if (name.empty() || name.front() != '.') return std::nullopt;
+  const std::size_t marker = name.rfind(kTempMarker);
+  if (marker == std::string_view::npos || marker == 0) return std::nullopt;
+  const std::string_view rest = name.substr(marker + kTempMarker.size());  // "PID.XXXXXX"
+  const std::size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || rest.size() - dot - 1 != 6) return std::nullopt;
+  pid_t pid = 0;
+  const auto [end, err] = std::from_chars(rest.data(), rest.data() + dot, pid);
+  if (err != std::errc() || end != rest.data() + dot || pid <= 0) return std::nullopt;
+  return pid;
+}
+
+// When this process started (static initialisation, before any temp file).
+const struct timespec g_process_start = [] {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return now;
+}();
+
+// A temp whose writer is gone can never be committed. A process with the
+// temp's pid that is still alive may be its writer, so its temps stay; this
+// process's own pid is stale only on a temp older than this process (an
+// earlier process had the pid: containers reuse small pids).
+bool is_stale_temp(const fs::path& file, pid_t pid) {
+  if (pid != ::getpid()) return ::kill(pid, 0) != 0 && errno == ESRCH;
+  struct stat info {};
+  if (::lstat(file.c_str(), &info) != 0) return false;
+  return info.st_mtim.tv_sec < g_process_start.tv_sec ||
+         (info.st_mtim.tv_sec == g_process_start.tv_sec && info.st_mtim.tv_nsec < g_process_start.tv_nsec);
+}
+
+// Removes the stale temps in `dir`; best effort (a file that cannot be
+// removed is left for the next run). Returns how many went.
+std::size_t remove_stale_temps(const fs::path& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::optional<pid_t> pid = staging_temp_pid(name);
+    if (pid && is_stale_temp(it->path(), *pid) && ::unlink(it->path().c_str()) == 0) ++removed;
+  }
+  return removed;
 }
 
 // The nearest directory that exists at or above `dir`: a temp file staged for
@@ -138,6 +195,8 @@ StagedWrites::StagedWrites() : m_umask(read_umask()) {}
 
 unsigned process_umask() { return read_umask(); }
 
+bool is_staging_temp(std::string_view file_name) { return staging_temp_pid(file_name).has_value(); }
+
 Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view content) {
   mode_t mode = 0666 & ~static_cast<mode_t>(m_umask);
   struct stat info {};
@@ -158,7 +217,14 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
   Expected<fs::path> stage_dir = nearest_existing_dir(parent);
   if (!stage_dir) return std::move(stage_dir).error();
 
-  std::string temp = (*stage_dir / fmt::format(".{}.fixturegen-XXXXXX", path.filename().string())).string();
+  if (std::find(m_swept_dirs.begin(), m_swept_dirs.end(), *stage_dir) == m_swept_dirs.end()) {
+    m_stale_temps_removed += remove_stale_temps(*stage_dir);
+    m_swept_dirs.push_back(*stage_dir);
+  }
+  const std::string name = path.filename().string();
+  std::string temp = (*stage_dir / fmt::format(".{}{}{}.XXXXXX", name.substr(0, kTempNameKept), kTempMarker,
+                                               static_cast<long>(::getpid())))
+                         .string();
   FileDescriptor fd(::mkstemp(temp.data()));
   if (fd.get() < 0) return Error::io(fmt::format("cannot write {}: {}", path.string(), os_reason(errno)));
   auto give_up = [&](std::string_view what) -> Expected<bool> {
@@ -266,7 +332,8 @@ Expected<std::vector<fs::path>> list_json_files(const fs::path& root) {
   for (const auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
     if (ec) return Error::io(fmt::format("cannot list {}: {}", root.string(), ec.message()));
     const auto& name = it->path().filename().string();
-    // Hidden entries (our own temp files, editors' swap files) are skipped.
+    // Hidden entries (our own temp files, is_staging_temp(), left by a
+    // killed run; editors' swap files) are skipped.
     if (!name.empty() && name.front() == '.') {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;

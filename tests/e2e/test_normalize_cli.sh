@@ -199,6 +199,42 @@ else
 fi
 cd .. || exit 1
 
+# --- temp files after kill -9 (issue 6.10) ------------------------------------------------
+# Killed after staging two files (blocked reading a FIFO, the third input):
+# their temps stay behind. The next run in that directory removes them;
+# validate never lists them, and the repository's .gitignore hides them.
+mkdir killed && cd killed || exit 1
+cp ../live.json a.json
+cp ../live.json b.json
+mkfifo blocks.json
+"$BIN" normalize --in-place a.json b.json blocks.json >/dev/null 2>&1 &
+killed_pid=$!
+for _ in $(seq 1 50); do
+  [[ $(find . -name '.*.fixturegen-tmp.*' | wc -l) -ge 2 ]] && break
+  sleep 0.1
+done
+kill -KILL "$killed_pid"
+wait "$killed_pid" 2>/dev/null
+rm blocks.json
+stale=$(find . -name '.*.fixturegen-tmp.*' | wc -l)
+[[ $stale -eq 2 ]] && pass || fail "kill -9 after staging two files: expected 2 temps, found $stale"
+if [[ -n "${FIXTUREGEN_SOURCE_DIR:-}" ]] && command -v git >/dev/null; then
+  git init -q . && cp "$FIXTUREGEN_SOURCE_DIR/.gitignore" .gitignore
+  if git status --porcelain --untracked-files=all | grep -q fixturegen-tmp; then
+    fail "git status shows the temp files: $(git status --porcelain)"
+  else
+    pass
+  fi
+  rm -rf .git .gitignore
+fi
+expect_rc 0 "the next run (issue 6.10)" "$BIN" normalize --in-place --profile rocky-current a.json
+expect_contains err.txt "removed 2 temp file(s) left by an earlier run" "the next run says it cleaned up"
+leftovers=$(find . -name '.*fixturegen*' | wc -l)
+[[ $leftovers -eq 0 ]] && pass || fail "stale temps survived the next run: $(find . -name '.*fixturegen*')"
+expect_file_eq a.json ../live.rocky.json "the next run wrote a.json"
+expect_file_eq b.json ../live.json "b.json is as the killed run found it"
+cd .. || exit 1
+
 # --- --check ------------------------------------------------------------------------------
 cp live.json check_live.json
 cp live.rocky.json check_done.json

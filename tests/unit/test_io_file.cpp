@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -179,7 +180,8 @@ TEST_CASE("io::list_json_files") {
   test::ScratchDir dir;
   const fs::path root = dir.path();
   for (const char* name : {"b.json", "a.json", "sub/z.json", "sub/a.json", "sub/deeper/m.json", "notes.txt",
-                           "data.json.bak", ".hidden.json", ".git/x.json", "sub/.a.json.fixturegen-123456"}) {
+                           "data.json.bak", ".hidden.json", ".git/x.json", "sub/.a.json.fixturegen-123456",
+                           "sub/.c.json.fixturegen-tmp.4242.Ab12Zx"}) {
     fs::create_directories((root / name).parent_path());
     test::write_text(root / name, "{}");
   }
@@ -357,4 +359,48 @@ TEST_CASE("io::process_umask reads the umask without changing it (issue 6.12)") 
   REQUIRE(*batch.stage(dir.path() / "new.json", "{}\n"));
   REQUIRE(batch.commit().ok());
   CHECK((stat_of(dir.path() / "new.json").st_mode & 07777) == 0640);
+}
+
+TEST_CASE("io::StagedWrites removes temps left by a killed run, keeps live ones (issue 6.10)") {
+  test::ScratchDir dir;
+  // A pid that is certainly gone: a child that exited and was reaped.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  REQUIRE(::waitpid(child, nullptr, 0) == child);
+  const auto dead = dir.path() / fmt::format(".a.json.fixturegen-tmp.{}.Ab12Zx", child);
+  // A live process (this one's parent) may still be writing its temp.
+  const auto live = dir.path() / fmt::format(".b.json.fixturegen-tmp.{}.Qw34Er", ::getppid());
+  // This process's own pid on a file older than this process: an earlier
+  // process with the same pid (containers reuse small pids).
+  const auto reused = dir.path() / fmt::format(".c.json.fixturegen-tmp.{}.Zx56Cv", ::getpid());
+  // Not ours at all.
+  const auto other = dir.path() / ".d.json.fixturegen-tmp.notapid.Ab12Zx";
+  for (const auto& file : {dead, live, reused, other}) test::write_text(file, "partial");
+  fs::last_write_time(reused, fs::last_write_time(reused) - std::chrono::hours(1));
+  CHECK(io::is_staging_temp(dead.filename().string()));
+  CHECK(io::is_staging_temp(live.filename().string()));
+  CHECK_FALSE(io::is_staging_temp(other.filename().string()));
+  CHECK_FALSE(io::is_staging_temp("a.json"));
+  CHECK_FALSE(io::is_staging_temp(".a.json.fixturegen-tmp.0.Ab12Zx"));
+
+  io::StagedWrites batch;
+  REQUIRE(*batch.stage(dir.path() / "out.json", "{}\n"));
+  CHECK(batch.stale_temps_removed() == 2);
+  CHECK_FALSE(fs::exists(dead));
+  CHECK_FALSE(fs::exists(reused));
+  CHECK(fs::exists(live));
+  CHECK(fs::exists(other));
+  // The batch's own temp is named so that the next run can judge it too, and
+  // a second batch in this process leaves it alone.
+  std::size_t ours = 0;
+  for (const auto& name : names_in(dir.path())) {
+    if (name.rfind(".out.json.fixturegen-tmp." + std::to_string(::getpid()) + ".", 0) == 0) ++ours;
+  }
+  CHECK(ours == 1);
+  io::StagedWrites second;
+  REQUIRE(*second.stage(dir.path() / "other.json", "[]\n"));
+  CHECK(second.stale_temps_removed() == 0);
+  CHECK(batch.commit().ok());
+  CHECK(test::read_text(dir.path() / "out.json") == "{}\n");
 }

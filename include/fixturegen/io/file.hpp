@@ -56,6 +56,11 @@ struct CommitReport {
 // destruction, so an error or an interrupt before commit() changes nothing
 // and creates no directory.
 //
+// Temp files are named ".NAME.fixturegen-tmp.PID.XXXXXX" (is_staging_temp()).
+// A run killed before commit() (kill -9) leaves them behind; the first
+// stage() into a directory removes those whose process is gone. Ignore them
+// in git with the pattern `.*.fixturegen-tmp.*`.
+//
 // One batch is used from one thread at a time; batches on several threads
 // are fine (nothing process-wide, such as the umask, is ever changed).
 class StagedWrites {
@@ -82,6 +87,9 @@ public:
 
   // Paths staged so far that commit() would change (writes and removals).
   std::size_t staged() const;
+  // Temp files left by killed runs that stage() found and removed in the
+  // directories it wrote to (see is_staging_temp()).
+  std::size_t stale_temps_removed() const { return m_stale_temps_removed; }
 
 private:
   struct Entry {
@@ -91,8 +99,14 @@ private:
     FileAction action = FileAction::Unchanged;  // what commit() will do
   };
   std::vector<Entry> m_entries;
+  std::vector<std::filesystem::path> m_swept_dirs;  // looked at for stale temps
+  std::size_t m_stale_temps_removed = 0;
   unsigned m_umask = 022;
 };
+
+// Whether `file_name` is the name of a StagedWrites temp file. Such files
+// are hidden and never end in ".json": list_json_files() never lists one.
+bool is_staging_temp(std::string_view file_name);
 
 // The process's umask, read without setting it (/proc/self/status), so that
 // no other thread ever sees it changed.
