@@ -60,6 +60,22 @@ mode_t read_umask() {
   return once;
 }
 
+// Follows `path` through symlinks to the file a write should replace (it
+// need not exist: a dangling link's target is created). Only the last
+// component is resolved; directories on the way are the kernel's business.
+Expected<fs::path> resolve_symlinks(const fs::path& path) {
+  fs::path at = path;
+  for (int hops = 0; hops < 40; ++hops) {  // Linux's own limit (ELOOP)
+    struct stat info {};
+    if (::lstat(at.c_str(), &info) != 0 || !S_ISLNK(info.st_mode)) return at;
+    std::error_code ec;
+    const fs::path link = fs::read_symlink(at, ec);
+    if (ec) return Error::io(fmt::format("cannot write {}: cannot read the symlink {}: {}", path.string(), at.string(), ec.message()));
+    at = link.is_absolute() ? link : at.parent_path() / link;
+  }
+  return Error::io(fmt::format("cannot write {}: {}", path.string(), os_reason(ELOOP)));
+}
+
 // Temp files are named ".NAME.fixturegen-tmp.PID.XXXXXX": hidden, never
 // "*.json", and carrying the pid of the process that wrote them, so that a
 // later batch can tell one left by a killed process (kill -9, a power cut)
@@ -198,22 +214,29 @@ unsigned process_umask() { return read_umask(); }
 bool is_staging_temp(std::string_view file_name) { return staging_temp_pid(file_name).has_value(); }
 
 Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view content) {
+  // A symlink is written through: the new bytes replace its target, and the
+  // link stays a link (what `>` in a shell does; renaming over the link
+  // would replace it with a plain file).
+  Expected<fs::path> resolved = resolve_symlinks(path);
+  if (!resolved) return std::move(resolved).error();
+  const fs::path& target = *resolved;
   mode_t mode = 0666 & ~static_cast<mode_t>(m_umask);
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0) {
+  const bool exists = ::stat(target.c_str(), &info) == 0;
+  if (exists) {
     if (!S_ISREG(info.st_mode)) {
       return Error::io(fmt::format("cannot write {}: it exists and is not a regular file", path.string()));
     }
     mode = info.st_mode & 07777;
     if (static_cast<std::size_t>(info.st_size) == content.size()) {
-      auto existing = read_file(path);
+      auto existing = read_file(target);
       if (existing && *existing == content) {
-        m_entries.push_back({path, path, {}, FileAction::Unchanged});
+        m_entries.push_back({path, target, {}, FileAction::Unchanged});
         return false;
       }
     }
   }
-  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
   Expected<fs::path> stage_dir = nearest_existing_dir(parent);
   if (!stage_dir) return std::move(stage_dir).error();
 
@@ -221,7 +244,7 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
     m_stale_temps_removed += remove_stale_temps(*stage_dir);
     m_swept_dirs.push_back(*stage_dir);
   }
-  const std::string name = path.filename().string();
+  const std::string name = target.filename().string();
   std::string temp = (*stage_dir / fmt::format(".{}{}{}.XXXXXX", name.substr(0, kTempNameKept), kTempMarker,
                                                static_cast<long>(::getpid())))
                          .string();
@@ -244,9 +267,20 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+  // Owner and group are kept. Root can always give the file back; anyone
+  // else can keep the group when they belong to it, and the owner only when
+  // it is already theirs (chown(2)), so EPERM then leaves the file theirs.
+  struct stat made {};
+  if (exists && ::fstat(fd.get(), &made) == 0 && (made.st_uid != info.st_uid || made.st_gid != info.st_gid)) {
+    if (::fchown(fd.get(), info.st_uid, info.st_gid) != 0) {
+      if (errno != EPERM || ::geteuid() == 0) return give_up("chown failed");
+      [[maybe_unused]] const int kept_group = ::fchown(fd.get(), static_cast<uid_t>(-1), info.st_gid);
+    }
+  }
+  // After chown, which clears the set-user-ID and set-group-ID bits.
   if (::fchmod(fd.get(), mode) != 0) return give_up("chmod failed");
   if (::close(fd.release()) != 0) return give_up("close failed");
-  m_entries.push_back({path, path, fs::path(temp), FileAction::Written});
+  m_entries.push_back({path, target, fs::path(temp), FileAction::Written});
   return true;
 }
 

@@ -404,3 +404,71 @@ TEST_CASE("io::StagedWrites removes temps left by a killed run, keeps live ones 
   CHECK(batch.commit().ok());
   CHECK(test::read_text(dir.path() / "out.json") == "{}\n");
 }
+
+TEST_CASE("io::StagedWrites keeps the owner and group of a replaced file (issue 6.11)") {
+  test::ScratchDir dir;
+  const auto file = dir.path() / "owned.json";
+  test::write_text(file, "old\n");
+  REQUIRE(::chmod(file.c_str(), 0640) == 0);
+  if (::geteuid() != 0) {
+    // Only root can give a file to another user; a user keeps the group of
+    // their own file (covered by every other test here).
+    WARN("not root: the owner of another user's file cannot be kept; checking group only");
+    REQUIRE(io::write_file_atomic(file, "new\n").has_value());
+    CHECK(stat_of(file).st_gid == ::getegid());
+    return;
+  }
+  REQUIRE(::chown(file.c_str(), 4242, 4343) == 0);
+  auto written = io::write_file_atomic(file, "new\n");
+  REQUIRE(written.has_value());
+  CHECK(*written);
+  const struct stat after = stat_of(file);
+  CHECK(after.st_uid == 4242u);
+  CHECK(after.st_gid == 4343u);
+  CHECK((after.st_mode & 07777) == 0640);
+  CHECK(test::read_text(file) == "new\n");
+}
+
+TEST_CASE("io::StagedWrites writes through a symlink to its target; the link stays a link (issue 6.11)") {
+  test::ScratchDir dir;
+  fs::create_directories(dir.path() / "real");
+  const auto target = dir.path() / "real" / "target.json";
+  test::write_text(target, "old\n");
+  REQUIRE(::chmod(target.c_str(), 0604) == 0);
+  const auto link = dir.path() / "link.json";
+  const auto chain = dir.path() / "chain.json";
+  fs::create_symlink("real/target.json", link);  // relative to the link's directory
+  fs::create_symlink(link, chain);                // absolute, to another link
+
+  io::StagedWrites batch;
+  REQUIRE(*batch.stage(chain, "new\n"));
+  // Staged beside the target, not beside the link.
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"chain.json", "link.json", "real"});
+  const io::CommitReport report = batch.commit();
+  REQUIRE(report.ok());
+  CHECK(report.files.at(0).path == chain);
+  CHECK(fs::is_symlink(link));
+  CHECK(fs::is_symlink(chain));
+  CHECK(fs::read_symlink(link) == fs::path("real/target.json"));
+  CHECK(test::read_text(target) == "new\n");
+  CHECK((stat_of(target).st_mode & 07777) == 0604);
+  CHECK(names_in(dir.path() / "real") == std::vector<std::string>{"target.json"});
+
+  // Unchanged bytes through a link: nothing to do.
+  REQUIRE_FALSE(*io::write_file_atomic(link, "new\n"));
+
+  // A dangling link: its target is created, the link kept.
+  const auto dangling = dir.path() / "dangling.json";
+  fs::create_symlink("real/later.json", dangling);
+  REQUIRE(*io::write_file_atomic(dangling, "later\n"));
+  CHECK(fs::is_symlink(dangling));
+  CHECK(test::read_text(dir.path() / "real" / "later.json") == "later\n");
+
+  // A loop is an error, not a hang.
+  fs::create_symlink("loop_b.json", dir.path() / "loop_a.json");
+  fs::create_symlink("loop_a.json", dir.path() / "loop_b.json");
+  auto loop = io::write_file_atomic(dir.path() / "loop_a.json", "x");
+  REQUIRE_FALSE(loop.has_value());
+  CHECK(loop.error().code() == ExitCode::EngineOrIoError);
+  CHECK_THAT(loop.error().message, Catch::Contains("loop_a.json"));
+}

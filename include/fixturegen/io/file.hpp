@@ -50,7 +50,13 @@ struct CommitReport {
 // rename cannot cross file systems; when that directory does not exist yet,
 // in its nearest existing ancestor); commit() creates missing directories,
 // renames each temp over its target (no fsync: see file.cpp) and removes the
-// files staged for removal. An existing file's mode is kept. A file whose
+// files staged for removal. An existing file's mode, owner and group are kept
+// (owner and group as far as chown(2) permits: all of it as root; a non-root
+// user keeps the group when a member of it, and else the file becomes
+// theirs). A symlink is written through: its target gets the new bytes
+// (staged beside the target) and the link stays a link; stage_removal()
+// removes the link itself. A hard link is broken (the name gets a new
+// inode); ACLs and extended attributes are not copied. A file whose
 // bytes are already there is not touched at all (its mtime stays, so build
 // tools and git stay quiet). Temp files not committed are removed on
 // destruction, so an error or an interrupt before commit() changes nothing
