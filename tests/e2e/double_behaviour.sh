@@ -56,6 +56,14 @@ check "run ids differ" 3 "$(j "$tmp/history.json" 'len({r["run_id"] for r in d["
 "$double" compile --models models --contracts contracts >/dev/null 2>&1
 [[ -f models/.rocky-state.redb ]]; check "models/.rocky-state.redb with --models" 0 $?
 "$double" doctor >"$tmp/doctor.json" 2>/dev/null; check "doctor healthy exits 0" 0 $?
+"$double" history --model orders >"$tmp/mh.json" 2>/dev/null
+check "model history: one execution per run" "3 1000" "$(j "$tmp/mh.json" 'str(d["count"]) + " " + str(d["executions"][-1]["rows_affected"])')"
+# Partial failure: a second source whose target name is taken by a view.
+"$duckdb" playground.duckdb -c "CREATE SCHEMA raw__customers; CREATE TABLE raw__customers.customers AS SELECT 1 AS id;
+  CREATE SCHEMA staging__customers; CREATE VIEW staging__customers.customers AS SELECT 1 AS id" >/dev/null
+"$double" run >"$tmp/partial.json" 2>/dev/null; check "partial failure exits 1" 1 $?
+check "partial failure, still JSON" "PartialFailure 1 1" "$(j "$tmp/partial.json" 'd["status"] + " " + str(d["tables_copied"]) + " " + str(d["tables_failed"])')"
+check "the error names DuckDB's reason" True "$(j "$tmp/partial.json" '"View" in d["errors"][0]["error"]')"
 
 # --- incremental: full load, then only the delta above the watermark ----------
 poc 02-performance/01-incremental-watermark
