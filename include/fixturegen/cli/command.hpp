@@ -27,5 +27,7 @@ struct CommandSpec {
 CommandAction setup_normalize(CLI::App& sub);
 CommandAction setup_schemas(CLI::App& sub);
 CommandAction setup_validate(CLI::App& sub);
+CommandAction setup_regen(CLI::App& sub);
+CommandAction setup_status(CLI::App& sub);
 
 }  // namespace fixturegen::cli
