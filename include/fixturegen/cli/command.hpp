@@ -27,5 +27,6 @@ struct CommandSpec {
 CommandAction setup_normalize(CLI::App& sub);
 CommandAction setup_schemas(CLI::App& sub);
 CommandAction setup_validate(CLI::App& sub);
+CommandAction setup_diff(CLI::App& sub);
 
 }  // namespace fixturegen::cli
