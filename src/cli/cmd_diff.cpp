@@ -6,27 +6,20 @@
 // other commands report as 3 (I/O) or 1 (check) — for diff, 1 must mean
 // only "differences found".
 #include <fixturegen/cli/command.hpp>
-#include <fixturegen/core/log.hpp>
+#include <fixturegen/cli/diff_flags.hpp>
 #include <fixturegen/core/project_paths.hpp>
 #include <fixturegen/diff/capture_tree.hpp>
 #include <fixturegen/diff/git_tree.hpp>
-#include <fixturegen/diff/report.hpp>
 #include <fixturegen/io/file.hpp>
-#include <fixturegen/normalize/rules.hpp>
-#include <fixturegen/normalize/rules_file.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <cstdio>
-#include <cstdlib>
 #include <filesystem>
-#include <map>
 #include <memory>
 #include <optional>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 #include <vector>
 
 namespace fixturegen::cli {
@@ -34,17 +27,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// diff(1)'s "trouble" has the value of the project's usage/config code.
-constexpr ExitCode kTrouble = ExitCode::UsageError;
-
 struct DiffCliOptions {
   std::vector<std::string> paths;
   std::optional<std::string> against;
-  bool all = false;
-  diff::ColorMode color = diff::ColorMode::Auto;
-  std::string format = "text";
-  std::string profile;
-  std::string rules_file;
+  DiffFlags flags;
 };
 
 // The two-path form: two files, or two directories.
@@ -94,45 +80,22 @@ Expected<diff::TreeDiff> diff_against(const std::string& revision, const std::ve
 }
 
 Expected<ExitCode> run_diff(const DiffCliOptions& cli) {
-  auto rules = normalize::resolve_rules(cli.profile, cli.rules_file);
+  auto rules = diff_rules(cli.flags);
   if (!rules) return std::move(rules).error();
-  auto compiled = normalize::compile_rules(std::move(*rules));
-  if (!compiled) return std::move(compiled).error();
   diff::DiffOptions options;
-  options.rules = &*compiled;
+  options.rules = &*rules;
 
-  diff::ReportOptions report;
-  report.show_owned = cli.all;
-  report.color = cli.format == "text" && diff::color_wanted(cli.color, ::isatty(1) == 1, std::getenv("NO_COLOR"));
-
-  Expected<diff::TreeDiff> tree = Error::internal("no comparison ran");
   if (!cli.against && cli.paths.size() == 2) {
-    report.old_label = cli.paths[0];
-    report.new_label = cli.paths[1];
-    tree = diff_two_paths(cli.paths[0], cli.paths[1], options);
-  } else {
-    const std::string revision = cli.against.value_or("HEAD");
-    std::vector<std::string> paths = cli.paths;
-    if (paths.empty()) paths.push_back(ProjectPaths::defaults().captures);
-    report.old_label = revision;
-    report.new_label = "working tree";
-    tree = diff_against(revision, paths, options);
+    auto tree = diff_two_paths(cli.paths[0], cli.paths[1], options);
+    if (!tree) return std::move(tree).error();
+    return print_diff_report(*tree, cli.flags, cli.paths[0], cli.paths[1]);
   }
+  const std::string revision = cli.against.value_or("HEAD");
+  std::vector<std::string> paths = cli.paths;
+  if (paths.empty()) paths.push_back(ProjectPaths::defaults().captures);
+  auto tree = diff_against(revision, paths, options);
   if (!tree) return std::move(tree).error();
-
-  for (const diff::FileDiff& file : tree->files) {
-    if (file.status == diff::FileStatus::Unreadable && file.error) log::error(*file.error);
-  }
-  const std::string text = cli.format == "json" ? diff::render_json(*tree, report) : diff::render_text(*tree, report);
-  std::fwrite(text.data(), 1, text.size(), stdout);
-  if (std::fflush(stdout) != 0) return Error::io("cannot write to standard output");
-
-  switch (diff::verdict(*tree, report)) {
-    case diff::Verdict::Same: return ExitCode::Success;
-    case diff::Verdict::Different: return ExitCode::CheckFailed;
-    case diff::Verdict::Trouble: return kTrouble;
-  }
-  return kTrouble;
+  return print_diff_report(*tree, cli.flags, revision, "working tree");
 }
 
 }  // namespace
@@ -148,28 +111,8 @@ CommandAction setup_diff(CLI::App& sub) {
       "130 interrupted. Report format: docs/diff.md.");
   sub.add_option("paths", options->paths, "A B (two files or directories), or PATHs to compare with --against");
   sub.add_option("--against", options->against, "Compare the working tree with this git revision (default HEAD)");
-  sub.add_flag("--all", options->all, "Also show changes to values the normalize rules own");
-  const std::map<std::string, diff::ColorMode> colors{
-      {"auto", diff::ColorMode::Auto}, {"always", diff::ColorMode::Always}, {"never", diff::ColorMode::Never}};
-  sub.add_option("--color", options->color, "Colour: auto (a terminal and no NO_COLOR), always, never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
-  sub.add_option("--format", options->format, "Report format: text or json")
-      ->check(CLI::IsMember({"text", "json"}));
-  auto* profile = sub.add_option("--profile", options->profile,
-                                 "Rules deciding which values are rule-owned: default, rocky-current (default: default)");
-  auto* rules = sub.add_option("--rules", options->rules_file, "Rules file deciding which values are rule-owned")
-                    ->check(CLI::ExistingFile);
-  profile->excludes(rules);
-  return [options]() -> Expected<ExitCode> {
-    auto result = run_diff(*options);
-    if (result) return result;
-    // diff(1): any trouble is 2. An interrupt stays 130, a bug stays 4.
-    const Error& error = result.error();
-    if (error.kind == ErrorKind::Interrupted || error.kind == ErrorKind::Internal || error.code() == kTrouble)
-      return result;
-    log::error(error);
-    return kTrouble;
-  };
+  add_diff_flags(sub, options->flags);
+  return [options] { return as_diff_exit(run_diff(*options)); };
 }
 
 }  // namespace fixturegen::cli

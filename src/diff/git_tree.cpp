@@ -1,17 +1,11 @@
-#include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/diff/git_tree.hpp>
 #include <fixturegen/io/file.hpp>
+#include <fixturegen/process/child_process.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <csignal>
-#include <cstring>
-#include <fcntl.h>
-#include <poll.h>
-#include <spawn.h>
-#include <sys/wait.h>
+#include <chrono>
 #include <system_error>
 #include <unistd.h>
 
@@ -23,28 +17,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Closes a descriptor when it goes out of scope.
-class Fd {
-public:
-  Fd() = default;
-  explicit Fd(int fd) : m_fd(fd) {}
-  ~Fd() { reset(); }
-  Fd(const Fd&) = delete;
-  Fd& operator=(const Fd&) = delete;
-  int get() const { return m_fd; }
-  void reset() {
-    if (m_fd >= 0) ::close(m_fd);
-    m_fd = -1;
-  }
-
-private:
-  int m_fd = -1;
-};
-
 std::string command_line(const fs::path& working_dir, const std::vector<std::string>& args) {
-  std::string line = fmt::format("git -C {}", working_dir.string());
-  for (const std::string& arg : args) line += " " + arg;
-  return line;
+  std::vector<std::string> argv{"git", "-C", working_dir.string()};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return process::shell_quote(argv);
 }
 
 // The first line of git's complaint, without "fatal: ".
@@ -54,84 +30,40 @@ std::string git_reason(const std::string& err) {
   return line;
 }
 
-// Waits for `pid`, retrying on EINTR; the exit status, or -1 on a signal.
-int wait_for(pid_t pid) {
-  int status = 0;
-  while (::waitpid(pid, &status, 0) < 0) {
-    if (errno != EINTR) return -1;
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+// git finds its configuration, HOME and PATH in the environment: pass ours on.
+std::vector<std::string> inherited_environment() {
+  std::vector<std::string> env;
+  for (char** entry = environ; entry != nullptr && *entry != nullptr; ++entry) env.emplace_back(*entry);
+  return env;
 }
 
 }  // namespace
 
 Expected<GitOutput> run_git(const fs::path& working_dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv_strings{"git", "-C", working_dir.string()};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (std::string& arg : argv_strings) argv.push_back(arg.data());
-  argv.push_back(nullptr);
-
-  int out_pipe[2];
-  int err_pipe[2];
-  if (::pipe2(out_pipe, O_CLOEXEC) != 0) return Error::io(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  Fd out_read(out_pipe[0]);
-  Fd out_write(out_pipe[1]);
-  if (::pipe2(err_pipe, O_CLOEXEC) != 0) return Error::io(fmt::format("cannot create a pipe: {}", std::strerror(errno)));
-  Fd err_read(err_pipe[0]);
-  Fd err_write(err_pipe[1]);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_adddup2(&actions, out_write.get(), 1);
-  posix_spawn_file_actions_adddup2(&actions, err_write.get(), 2);
-  pid_t pid = 0;
-  const int spawned = ::posix_spawnp(&pid, "git", &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  if (spawned != 0) {
-    return Error::config(fmt::format("cannot run git: {}", std::strerror(spawned)),
+  process::ChildSpec spec;
+  spec.argv = {"git", "-C", working_dir.string()};
+  spec.argv.insert(spec.argv.end(), args.begin(), args.end());
+  spec.working_dir = working_dir;
+  spec.env = inherited_environment();
+  // ls-tree and cat-file of one capture take milliseconds; a git that hangs
+  // (a lock, a network file system) must not hang diff for ten minutes.
+  spec.timeout = std::chrono::minutes(2);
+  auto result = process::run_child(spec);
+  if (!result) {
+    return Error::config(fmt::format("cannot run git: {}", result.error().message),
                          "install git (apt-get install git), or compare two directories: fixturegen diff OLD NEW");
   }
-  out_write.reset();
-  err_write.reset();
-
-  // Both pipes drained together (a big blob on stdout cannot block git
-  // while we wait on stderr), and the interrupt pipe watched, so Ctrl-C
-  // ends the wait at once.
-  GitOutput output;
-  bool out_open = true;
-  bool err_open = true;
-  char buffer[65536];
-  while (out_open || err_open) {
-    pollfd fds[3] = {{out_open ? out_read.get() : -1, POLLIN, 0},
-                     {err_open ? err_read.get() : -1, POLLIN, 0},
-                     {interrupt_fd(), POLLIN, 0}};
-    const int ready = ::poll(fds, 3, -1);
-    if (ready < 0 && errno != EINTR) {
-      ::kill(pid, SIGKILL);
-      wait_for(pid);
-      return Error::io(fmt::format("waiting for git failed: {}", std::strerror(errno)));
-    }
-    if (interrupted()) {
-      ::kill(pid, SIGTERM);
-      wait_for(pid);
-      return Error::interrupted();
-    }
-    if (ready <= 0) continue;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i].fd < 0 || !(fds[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      const ssize_t got = ::read(fds[i].fd, buffer, sizeof buffer);
-      if (got < 0 && errno == EINTR) continue;
-      if (got <= 0) {
-        (i == 0 ? out_open : err_open) = false;
-        continue;
-      }
-      (i == 0 ? output.out : output.err).append(buffer, static_cast<std::size_t>(got));
-    }
+  if (result->interrupted) return Error::interrupted();
+  if (result->timed_out || result->stdout_overflow || !result->exit_status) {
+    return Error::io(fmt::format("{} {}", command_line(working_dir, args),
+                                 result->timed_out        ? "timed out after 2 minutes"
+                                 : result->stdout_overflow ? "printed more than 1 GiB"
+                                                           : "was killed by a signal"));
   }
-  output.exit_status = wait_for(pid);
-  if (interrupted()) return Error::interrupted();
+  GitOutput output;
+  output.out = std::move(result->stdout_bytes);
+  output.err = std::move(result->stderr_tail);
+  output.exit_status = *result->exit_status;
   return output;
 }
 

@@ -100,7 +100,7 @@ bool same_scalar(json::Value a, json::Value b) {
     case json::Kind::Integer:
       // By the exact digits (canonical text: no "-0", no leading zeros),
       // so integers beyond 64 bits compare exactly too.
-      return std::string(a.integer_text()) == std::string(b.integer_text());
+      return a.integer_text() == b.integer_text();
     case json::Kind::Float:
       // By repr, which tells 0.0 from -0.0 as the bytes do.
       return json::python_float_repr(a.as_double()) == json::python_float_repr(b.as_double());

@@ -3,6 +3,7 @@
 #include <bit>
 #include <charconv>
 #include <limits>
+#include <utility>
 
 namespace fixturegen::json {
 
@@ -37,16 +38,17 @@ bool Value::fits_int64() const {
 
 std::int64_t Value::as_int() const { return static_cast<std::int64_t>(m_doc->m_nodes[m_index].payload); }
 
-std::string_view Value::integer_text() const {
+IntegerText Value::integer_text() const {
   const auto& node = m_doc->m_nodes[m_index];
+  IntegerText text;
   if (node.flags & kFitsInt64) {
-    // Formatted on demand into a per-thread buffer: big integers are rare,
-    // and storing text for every integer would double the tape.
-    thread_local char buffer[24];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(node.payload));
-    return std::string_view(buffer, static_cast<std::size_t>(result.ptr - buffer));
+    const auto result = std::to_chars(text.m_digits, text.m_digits + sizeof text.m_digits,
+                                      static_cast<std::int64_t>(node.payload));
+    text.m_length = static_cast<std::uint8_t>(result.ptr - text.m_digits);
+  } else {
+    text.m_external = std::string_view(m_doc->m_strings).substr(node.payload, node.size);
   }
-  return std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+  return text;
 }
 
 double Value::as_double() const {
@@ -222,7 +224,11 @@ bool emit(Value value, JsonHandler& handler) {
     switch (node.kind) {
       case Kind::Null: ok = handler.null_value(); break;
       case Kind::Bool: ok = handler.bool_value(v.as_bool()); break;
-      case Kind::Integer: ok = handler.integer_value(v.integer_text(), v.fits_int64() ? v.as_int() : 0, v.fits_int64()); break;
+      case Kind::Integer: {
+        const IntegerText text = v.integer_text();
+        ok = handler.integer_value(text, v.fits_int64() ? v.as_int() : 0, v.fits_int64());
+        break;
+      }
       case Kind::Float: ok = handler.float_value(v.as_double()); break;
       case Kind::String:
         ok = (node.flags & kKeyNode) ? handler.key(v.as_string()) : handler.string_value(v.as_string());
@@ -242,12 +248,16 @@ bool emit(Value value, JsonHandler& handler) {
   return true;
 }
 
-bool json_equal(Value a, Value b) {
+namespace {
+
+// Compares `a` and `b` one level deep: scalars completely, containers by
+// size, handing their child pairs to `nested` (which compares them later).
+template <class Nested>
+bool shallow_equal(Value a, Value b, Nested&& nested) {
   if (a.is_number() && b.is_number()) {
     if (a.is_integer() && b.is_integer()) {
       // Texts are canonical, and one that does not fit 64 bits never equals
-      // one that does. (Two fitting integers' texts would share the one
-      // formatting buffer integer_text() uses: compare values instead.)
+      // one that does.
       if (a.fits_int64() != b.fits_int64()) return false;
       if (a.fits_int64()) return a.as_int() == b.as_int();
       return a.integer_text() == b.integer_text();
@@ -261,23 +271,38 @@ bool json_equal(Value a, Value b) {
     case Kind::String: return a.as_string() == b.as_string();
     case Kind::Array: {
       if (a.size() != b.size()) return false;
-      auto ia = a.elements().begin();
       auto ib = b.elements().begin();
-      for (; ia != a.elements().end(); ++ia, ++ib) {
-        if (!json_equal(*ia, *ib)) return false;
-      }
+      for (const Value element : a.elements()) nested(element, *ib++);
       return true;
     }
     case Kind::Object: {
       if (a.size() != b.size()) return false;
-      for (const auto& member : a.members()) {
+      for (const auto member : a.members()) {
         const auto other = b.find(member.key);
-        if (!other || !json_equal(member.value, *other)) return false;
+        if (!other) return false;
+        nested(member.value, *other);
       }
       return true;
     }
     default: return false;
   }
+}
+
+}  // namespace
+
+bool json_equal(Value a, Value b) {
+  // Iterative: two documents nested as deep as the reader allows compare
+  // without using the stack (uniqueItems over two 49,000-deep arrays
+  // overflowed it). Scalars, the common case, allocate nothing.
+  std::vector<std::pair<Value, Value>> pending;
+  const auto nested = [&](Value x, Value y) { pending.emplace_back(x, y); };
+  if (!shallow_equal(a, b, nested)) return false;
+  while (!pending.empty()) {
+    const auto [x, y] = pending.back();
+    pending.pop_back();
+    if (!shallow_equal(x, y, nested)) return false;
+  }
+  return true;
 }
 
 }  // namespace fixturegen::json

@@ -78,7 +78,7 @@ Json to_json(json::Value value) {
     case json::Kind::Bool: return value.as_bool();
     case json::Kind::Integer:
       if (value.fits_int64()) return value.as_int();
-      return Json::parse(value.integer_text());  // beyond 64 bits: nlohmann keeps what it can
+      return Json::parse(value.integer_text().str());  // beyond 64 bits: nlohmann keeps what it can
     case json::Kind::Float: return value.as_double();
     case json::Kind::String: return std::string(value.as_string());
     case json::Kind::Array: {

@@ -12,12 +12,14 @@
 
 #include <algorithm>
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <limits>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <system_error>
 #include <unordered_map>
 #include <utility>
 
@@ -353,12 +355,14 @@ private:
         if (node.is_object()) {
           next = node.find(token);
         } else if (node.is_array()) {
+          // RFC 6901: "0" or digits without a leading zero. from_chars
+          // refuses what does not fit (it used to wrap around to a small
+          // index: .../18446744073709551616 was element 0).
           std::size_t index = 0;
-          bool numeric = !token.empty() && (token == "0" || token.front() != '0');
-          for (const char c : token) {
-            if (c < '0' || c > '9') numeric = false;
-            else index = index * 10 + static_cast<std::size_t>(c - '0');
-          }
+          const char* end = token.data() + token.size();
+          const auto [stop, ec] = std::from_chars(token.data(), end, index);
+          const bool numeric = !token.empty() && (token == "0" || token.front() != '0') &&
+                               ec == std::errc() && stop == end;
           if (numeric && index < node.size()) {
             std::size_t i = 0;
             for (const json::Value element : node.elements()) {
@@ -450,7 +454,7 @@ private:
     const auto value = this->keyword(location, keyword);
     if (!value) return false;
     if (!read_count(*value, out)) {
-      bad_keyword(location, keyword.name(), "a non-negative integer");
+      bad_keyword(location, keyword.name(), "a non-negative integer of at most 2^63 - 1");
       return false;
     }
     return true;
@@ -459,14 +463,16 @@ private:
   // `keyword` then `key` name where the pattern sits, for the message.
   std::uint32_t compile_regex(const Location& location, std::string_view keyword,
                               std::string_view key, std::string_view pattern) {
-    std::string error;
-    auto regex = Regex::compile(pattern, error);
+    RegexOptions options;
+    options.match_limit = m_options.pattern_match_limit;
+    Expected<Regex> regex = compile_ecma_regex(pattern, options);
     if (!regex) {
       fail("invalid schema: pattern " + quote(pattern, 200) + " at " +
-           display(location.doc, location.node, keyword, key) + " does not compile: " + error);
+           display(location.doc, location.node, keyword, key) + " does not compile: " +
+           regex.error().message);
       return 0;
     }
-    m_program.regexes.push_back(std::move(regex));
+    m_program.regexes.push_back(std::move(*regex));
     return static_cast<std::uint32_t>(m_program.regexes.size() - 1);
   }
 
@@ -974,7 +980,9 @@ private:
     table.static_target = schema_id(*target);
     // Dynamic only when the static target itself declares the anchor
     // (the 2020-12 "bookending" rule).
-    const SplitUri split = split_fragment(resolve_uri(m_bases[location.base], reference));
+    // Named: split_fragment returns views into its argument.
+    const std::string resolved = resolve_uri(m_bases[location.base], reference);
+    const SplitUri split = split_fragment(resolved);
     if (split.has_fragment && !split.fragment.empty() && split.fragment.front() != '/' &&
         target->node.is_object()) {
       if (const auto anchor = target->node.find("$dynamicAnchor");

@@ -40,7 +40,8 @@ void append_string(std::string& out, std::string_view text, std::size_t limit) {
 
 void append_number(std::string& out, json::Value value) {
   if (value.is_integer()) {
-    out.append(value.integer_text());
+    const json::IntegerText text = value.integer_text();
+    out.append(text.view());
     return;
   }
   char buffer[32];

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 using namespace fixturegen;
@@ -214,4 +215,25 @@ TEST_CASE("json::Document deep nesting: a clear refusal or a correct result, nev
   const std::size_t moderate = 1000;
   const std::string text = std::string(moderate, '[') + std::string(moderate, ']');
   CHECK(test::python_json(text) == test::python_nested_arrays(moderate));
+}
+
+TEST_CASE("json::Value::integer_text owns its digits (issue 6.7)") {
+  json::Document document;
+  REQUIRE_FALSE(json::Document::parse("[1, -22, 333, 123456789012345678901234567890]", document).has_value());
+  std::vector<json::Value> items(document.root().elements().begin(), document.root().elements().end());
+  // Texts alive at the same time are each their own (they used to be views
+  // into one per-thread buffer: every one showed the last integer formatted).
+  const auto first = items[0].integer_text();
+  const auto second = items[1].integer_text();
+  const auto third = items[2].integer_text();
+  const auto big = items[3].integer_text();
+  CHECK(first == "1");
+  CHECK(second == "-22");
+  CHECK(third == "333");
+  CHECK(big == "123456789012345678901234567890");
+  // A copy shows its own digits, and no view can be taken from a temporary.
+  const auto copy = second;
+  CHECK(copy.view() == "-22");
+  static_assert(!std::is_convertible_v<json::IntegerText&&, std::string_view>);
+  static_assert(std::is_convertible_v<const json::IntegerText&, std::string_view>);
 }

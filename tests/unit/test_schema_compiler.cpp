@@ -196,3 +196,33 @@ TEST_CASE("scenario::TypeSchemas") {
     CHECK_THAT(no_command.errors[0].message, Catch::Contains("`command`"));
   }
 }
+
+TEST_CASE("scenario::TypeSchemas from a directory honours each file's $schema (issue 6.16)") {
+  fixturegen::test::ScratchDir dir;
+  fixturegen::test::write_text(dir.path() / "run.schema.json",
+                               R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "object",
+                                   "properties": {"steps": {"prefixItems": [{"type": "integer"}], "items": false}}})");
+  fixturegen::test::write_text(dir.path() / "plan.schema.json",
+                               R"({"$schema": "http://json-schema.org/draft-04/schema#", "type": "object"})");
+  fixturegen::scenario::OutputTypeMatcher matcher;
+  matcher.add_engine_convention();
+  auto schemas = fixturegen::scenario::TypeSchemas::from_directory(dir.path(), std::move(matcher));
+  REQUIRE(schemas);
+  const auto check = [&](const std::string& text) {
+    fixturegen::json::Document document;
+    REQUIRE_FALSE(fixturegen::json::Document::parse(text, document));
+    return schemas->check(document.root(), true);
+  };
+  // Read as draft-07, `items: false` would refuse [1] too.
+  const auto valid = check(R"({"command": "run", "steps": [1]})");
+  REQUIRE(valid);
+  CHECK(valid->valid());
+  const auto invalid = check(R"({"command": "run", "steps": ["x"]})");
+  REQUIRE(invalid);
+  CHECK_FALSE(invalid->valid());
+  // An unknown $schema: a config error that names the file.
+  const auto unknown = check(R"({"command": "plan"})");
+  REQUIRE_FALSE(unknown);
+  CHECK(unknown.error().kind == fixturegen::ErrorKind::Config);
+  CHECK_THAT(unknown.error().message, Catch::Contains("plan.schema.json") && Catch::Contains("draft-04"));
+}

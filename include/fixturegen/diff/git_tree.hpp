@@ -20,11 +20,11 @@ struct GitOutput {
   int exit_status = 0;
 };
 
-// Runs `git -C working_dir ARGS...` (posix_spawnp, no shell, stdin from
-// /dev/null) and collects its output; an interrupt (core/interrupt.hpp)
-// stops it (Error kind Interrupted). An Error only when git could not be
-// started or waited for; a git that ran and failed is a GitOutput with its
-// exit status.
+// Runs `git -C working_dir ARGS...` through process::run_child (no shell,
+// stdin from /dev/null, this process's environment) and collects its
+// output; an interrupt stops it (Error kind Interrupted). An Error when git
+// could not be started (Config: install git), timed out or was killed; a
+// git that ran and failed is a GitOutput with its exit status.
 Expected<GitOutput> run_git(const std::filesystem::path& working_dir, const std::vector<std::string>& args);
 
 // The *.json files under `paths` (relative to `working_dir`, as a user
