@@ -27,6 +27,7 @@ constexpr std::array kCommands{
     CommandSpec{"normalize", "Rewrite captures into stable, Python-identical bytes", setup_normalize},
     CommandSpec{"schemas", "Compile scenarios/ into JSON Schemas (and check they are current)", setup_schemas},
     CommandSpec{"validate", "Check captures against the schemas compiled from scenarios/", setup_validate},
+    CommandSpec{"diff", "Compare captures per JSON Pointer (two paths, or the working tree with a git revision)", setup_diff},
 };
 
 // The subcommand the user meant when `name` is none: the known one within

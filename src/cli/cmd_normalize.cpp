@@ -106,6 +106,8 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     if (outcome.error) fail(*outcome.error);
   }
   if (!options.check) changed = report.written();
+  if (staged.stale_temps_removed() > 0)
+    log::info("removed {} temp file(s) left by an earlier run that was killed", staged.stale_temps_removed());
 
   if (options.check) {
     log::info("{} of {} files would change", changed, options.files.size());

@@ -140,7 +140,8 @@ Expected<void> empty_directory(int dir_fd, const fs::path& shown, dev_t device) 
   }
   std::optional<Error> first_error;
   const auto fail = [&](const std::string& name, int error) {
-    if (!first_error) first_error = Error::io(fmt::format("cannot remove {}: {}", (shown / name).string(), errno_text(error)));
+    if (first_error) return;
+    first_error = Error::io(fmt::format("cannot remove {}: {}", (shown / name).string(), errno_text(error)));
   };
   for (const std::string& name : names) {
     struct stat info {};

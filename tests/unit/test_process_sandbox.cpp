@@ -8,10 +8,12 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 #include <string>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -257,4 +259,37 @@ TEST_CASE("process::confine keeps plan paths inside their root") {
   refused("out-link/plan.json", "through a symlink");
   refused("out-link", "through a symlink");
   refused(std::string("a\0b", 3), "NUL");
+}
+
+TEST_CASE("process::Sandbox removes directories a step made unreadable and read-only") {
+  // Root ignores modes, so as root the scenario runs in a forked copy as
+  // `nobody` (uid 65534): the case an unprivileged CI user meets.
+  ScratchDir scratch;
+  const fs::path base = scratch.path() / "unprivileged";
+  fs::create_directories(base);
+  const bool as_root = ::geteuid() == 0;
+  if (as_root) REQUIRE(::chown(base.c_str(), 65534, 65534) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (as_root && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(10);
+    std::error_code ec;
+    fs::create_directories(base / "poc" / "a" / "b", ec);
+    { std::ofstream(base / "poc" / "a" / "b" / "f") << "x"; }
+    { std::ofstream(base / "poc" / "ro.txt") << "x"; }
+    fs::permissions(base / "poc" / "ro.txt", fs::perms(0444), ec);
+    auto sandbox = process::Sandbox::create(base / "poc", {}, base);
+    if (!sandbox) ::_exit(11);
+    const fs::path root = sandbox->root();
+    fs::permissions(sandbox->path() / "a" / "b", fs::perms(0), ec);
+    fs::permissions(sandbox->path() / "a", fs::perms(0500), ec);
+    if (::access((sandbox->path() / "a" / "b").c_str(), R_OK) == 0) ::_exit(12);  // modes do bite
+    if (!sandbox->remove()) ::_exit(13);
+    ::_exit(fs::exists(root) ? 14 : 0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  // 10 setuid failed, 11 create failed, 12 modes ignored, 13 remove failed, 14 root left
+  CHECK(WEXITSTATUS(status) == 0);
 }
