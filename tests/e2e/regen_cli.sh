@@ -169,10 +169,11 @@ rm fixtures/a/review.json
 echo '{"old": true}' >fixtures/left_behind.json
 DRIFT_SUM="$(tree_sum fixtures)"
 expect_rc 1 "check on a drifted corpus" env PASSED=yes "$BIN" regen --check
-expect_contains out.txt "fixtures/doctor.json: changed" "check: changed file"
-expect_contains out.txt '/status: "ok" → "warning"' "check: the pointer and both values"
-expect_contains out.txt "fixtures/a/review.json: missing" "check: missing file"
-expect_contains out.txt "fixtures/left_behind.json: orphan" "check: orphan"
+expect_contains out.txt "changed   fixtures/doctor.json" "check: changed file"
+expect_contains out.txt '~ /status: "ok" → "warning"' "check: the pointer and both values"
+expect_contains out.txt "missing   fixtures/a/review.json" "check: missing file"
+expect_contains out.txt "orphan    fixtures/left_behind.json" "check: orphan"
+expect_contains out.txt "3 of 6 files differ: 1 changed, 1 missing" "check: counts"
 expect_same_tree fixtures "$DRIFT_SUM" "--check writes nothing"
 expect_rc 1 "status on a drifted corpus" "$BIN" status
 expect_contains out.txt "modified  fixtures/doctor.json" "status: edited by hand"
