@@ -32,7 +32,7 @@ Expected<std::vector<std::string>> find_orphans(const ResolvedPlan& plan) {
 
 LockFile next_lock(const ResolvedPlan& plan, const std::vector<PocRun>& runs) {
   LockFile lock;
-  lock.engine = plan.engine.configured;
+  lock.engine = plan.engine.stable_name;
   for (std::size_t i = 0; i < plan.pocs.size(); ++i) {
     const PocPlan& poc = plan.pocs[i];
     const LockedPoc* old = plan.lock ? plan.lock->find(poc.name) : nullptr;
@@ -116,6 +116,8 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
     return Error::io(std::move(message), "the other fixtures were written; fix the cause and run regen again");
   }
 
+  // A run where every POC failed changes nothing, the lock included.
+  if (std::none_of(runs.begin(), runs.end(), [](const PocRun& run) { return run.ok(); })) return summary;
   const std::string lock_text = render_lock(next_lock(plan, runs));
   if (auto written = io::write_file_atomic(plan.output_dir / kLockFileName, lock_text); !written) return std::move(written).error();
   return summary;

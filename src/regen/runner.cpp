@@ -169,7 +169,7 @@ private:
     const ResolvedProgram* program = step.tool.empty() ? &m_plan.engine : m_plan.tool(step.tool);
     process::ChildSpec spec;
     spec.argv.push_back(program->path.string());
-    std::vector<std::string> shown{program->configured};  // the lock's and log's command: no machine paths
+    std::vector<std::string> shown{program->stable_name};  // the lock's and log's command: no machine paths
     for (const auto& arg : step.args) {
       spec.argv.push_back(substitute_placeholders(arg, m_bound));
       shown.push_back(spec.argv.back());
