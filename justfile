@@ -78,4 +78,5 @@ bench: build
     status=0
     bash bench/normalize_bench.sh || status=1
     bash bench/validate_bench.sh || status=1
+    bash bench/regen_bench.sh || status=1
     exit $status
