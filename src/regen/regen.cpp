@@ -86,9 +86,14 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
   }
   // The last moment an interrupt can still leave every fixture as it was.
   if (interrupted()) return summary;
+  // Every POC's batch is committed even when an earlier one failed a
+  // rename: one POC's trouble never holds back the others' fixtures.
+  std::optional<Error> commit_error;
   for (auto& writes : staged) {
-    if (auto committed = writes->commit(); !committed) return std::move(committed).error();
+    io::CommitReport committed = writes->commit();
+    if (!committed.ok() && !commit_error) commit_error = committed.errors().front();
   }
+  if (commit_error) return std::move(*commit_error);
   summary.committed = true;
 
   auto orphans = find_orphans(plan);
