@@ -165,6 +165,11 @@ TEST_CASE("process::Sandbox refuses bad `clean` entries, a missing POC and odd f
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().message, Catch::Contains("no-such-poc"));
 
+  auto nested = process::Sandbox::create(poc, kClean, poc / "models");
+  REQUIRE_FALSE(nested);
+  CHECK_THAT(nested.error().message, Catch::Contains("inside the POC"));
+  CHECK(std::distance(fs::directory_iterator(poc / "models"), fs::directory_iterator()) == 2);  // nothing left
+
   REQUIRE(::mkfifo((poc / "pipe").c_str(), 0600) == 0);
   auto fifo = process::Sandbox::create(poc, {}, scratch.path());
   REQUIRE_FALSE(fifo);
