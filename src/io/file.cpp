@@ -77,8 +77,28 @@ Expected<std::string> read_file(const fs::path& path) {
   }
 }
 
+std::size_t CommitReport::count(FileAction action) const {
+  return static_cast<std::size_t>(
+      std::count_if(files.begin(), files.end(), [action](const FileOutcome& file) { return file.action == action; }));
+}
+
+std::vector<Error> CommitReport::errors() const {
+  std::vector<Error> errors;
+  for (const FileOutcome& file : files) {
+    if (file.error) errors.push_back(*file.error);
+  }
+  return errors;
+}
+
 StagedWrites::~StagedWrites() {
-  for (const Staged& staged : m_staged) ::unlink(staged.temp.c_str());
+  for (const Entry& entry : m_entries) {
+    if (!entry.temp.empty()) ::unlink(entry.temp.c_str());
+  }
+}
+
+std::size_t StagedWrites::staged() const {
+  return static_cast<std::size_t>(std::count_if(m_entries.begin(), m_entries.end(),
+                                                 [](const Entry& entry) { return entry.action != FileAction::Unchanged; }));
 }
 
 Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view content) {
@@ -91,7 +111,10 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
     mode = info.st_mode & 07777;
     if (static_cast<std::size_t>(info.st_size) == content.size()) {
       auto existing = read_file(path);
-      if (existing && *existing == content) return false;
+      if (existing && *existing == content) {
+        m_entries.push_back({path, {}, FileAction::Unchanged});
+        return false;
+      }
     }
   }
   const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
@@ -121,37 +144,66 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
   }
   if (::fchmod(fd.get(), mode) != 0) return give_up("chmod failed");
   if (::close(fd.release()) != 0) return give_up("close failed");
-  m_staged.push_back({fs::path(temp), path});
+  m_entries.push_back({path, fs::path(temp), FileAction::Written});
   return true;
 }
 
-Expected<std::size_t> StagedWrites::commit() {
-  if (m_staged.empty()) return std::size_t{0};
+Expected<bool> StagedWrites::stage_removal(const fs::path& path) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) {
+    if (errno == ENOENT) {
+      m_entries.push_back({path, {}, FileAction::Unchanged});
+      return false;
+    }
+    return Error::io(fmt::format("cannot remove {}: {}", path.string(), os_reason(errno)));
+  }
+  if (S_ISDIR(info.st_mode)) {
+    return Error::io(fmt::format("cannot remove {}: it is a directory", path.string()),
+                     "fixturegen removes only files it wrote");
+  }
+  m_entries.push_back({path, {}, FileAction::Removed});
+  return true;
+}
+
+CommitReport StagedWrites::commit() {
   // No fsync: the rename is what makes a replacement atomic for every
   // reader and against a crashed or interrupted fixturegen. Flushing is left
   // to the OS, as git does by default; fixtures can be regenerated, and
   // ext4 (auto_da_alloc) flushes a file replaced by rename anyway. One fsync
   // per file was 3-20x the whole normalize run (../bench/normalize_bench.sh).
-  std::size_t renamed = 0;
-  for (const Staged& staged : m_staged) {
-    if (::rename(staged.temp.c_str(), staged.target.c_str()) != 0) {
-      const int err = errno;
-      m_staged.erase(m_staged.begin(), m_staged.begin() + static_cast<std::ptrdiff_t>(renamed));
-      return Error::io(fmt::format("cannot replace {}: {}", staged.target.string(), os_reason(err)),
-                       fmt::format("{} file(s) before it were replaced; it and the rest were left as they were", renamed));
+  CommitReport report;
+  report.files.reserve(m_entries.size());
+  for (Entry& entry : m_entries) {
+    FileOutcome outcome{entry.path, entry.action, std::nullopt};
+    if (entry.action == FileAction::Written) {
+      if (::rename(entry.temp.c_str(), entry.path.c_str()) != 0) {
+        const int err = errno;
+        ::unlink(entry.temp.c_str());
+        outcome.action = FileAction::Failed;
+        outcome.error = Error::io(fmt::format("cannot replace {}: {}", entry.path.string(), os_reason(err)),
+                                  "it was left as it was; the other files were written");
+      }
+      entry.temp.clear();
+    } else if (entry.action == FileAction::Removed) {
+      if (::unlink(entry.path.c_str()) != 0 && errno != ENOENT) {
+        const int err = errno;
+        outcome.action = FileAction::Failed;
+        outcome.error = Error::io(fmt::format("cannot remove {}: {}", entry.path.string(), os_reason(err)),
+                                  "it was left as it was; the other files were written");
+      }
     }
-    ++renamed;
+    report.files.push_back(std::move(outcome));
   }
-  m_staged.clear();
-  return renamed;
+  m_entries.clear();
+  return report;
 }
 
 Expected<bool> write_file_atomic(const fs::path& path, std::string_view content) {
   StagedWrites writes;
   auto changed = writes.stage(path, content);
   if (!changed || !*changed) return changed;
-  auto committed = writes.commit();
-  if (!committed) return std::move(committed).error();
+  CommitReport report = writes.commit();
+  if (!report.ok()) return report.errors().front();
   return true;
 }
 

@@ -22,6 +22,16 @@ Expected<std::shared_ptr<const json::Document>> parse_schema(std::string_view te
   return std::shared_ptr<const json::Document>(std::move(document));
 }
 
+// A schema that does not compile ($ref cycle, unresolvable remote $ref, a
+// bad keyword) is a broken setup, not drift: the validator reports it as a
+// plain error, here it becomes a configuration error (exit 2).
+Error schema_compile_error(Error error, std::string message) {
+  if (error.kind == ErrorKind::Check) error.kind = ErrorKind::Config;
+  error.message = std::move(message);
+  if (error.hint.empty()) error.hint = "fix the schema, or the scenario it was compiled from, and run again";
+  return error;
+}
+
 }  // namespace
 
 bool is_not_allowed_violation(const schema::Violation& violation) {
@@ -46,8 +56,8 @@ Expected<TypeSchemas> TypeSchemas::from_scenarios(const ScenarioSet& scenarios,
     Expected<schema::Validator> validator = schema::Validator::compile(document, id, *schemas.m_store, options);
     if (!validator) {
       Error error = std::move(validator).error();
-      error.message = fmt::format("schema compiled from {}: {}", scenario.file.generic_string(), error.message);
-      return error;
+      std::string message = fmt::format("schema compiled from {}: {}", scenario.file.generic_string(), error.message);
+      return schema_compile_error(std::move(error), std::move(message));
     }
     schemas.m_validators.emplace(scenario.name, std::make_unique<schema::Validator>(std::move(*validator)));
   }
@@ -122,8 +132,8 @@ Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const s
   Expected<schema::Validator> validator = schema::Validator::compile(*document, uri, *m_store, m_options);
   if (!validator) {
     Error error = std::move(validator).error();
-    error.message = fmt::format("schema {}: {}", file.generic_string(), error.message);
-    return error;
+    std::string message = fmt::format("schema {}: {}", file.generic_string(), error.message);
+    return schema_compile_error(std::move(error), std::move(message));
   }
   return std::make_unique<schema::Validator>(std::move(*validator));
 }

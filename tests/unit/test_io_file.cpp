@@ -6,14 +6,17 @@
 #include <fixturegen/io/file.hpp>
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 using namespace fixturegen;
 namespace fs = std::filesystem;
@@ -236,10 +239,87 @@ TEST_CASE("io::StagedWrites commits every staged file and skips identical ones")
   io::StagedWrites writes;
   REQUIRE(*writes.stage(a, "new a\n"));
   REQUIRE_FALSE(*writes.stage(same, "same\n"));
-  auto committed = writes.commit();
-  REQUIRE(committed.has_value());
-  CHECK(*committed == 1);
+  const io::CommitReport report = writes.commit();
+  CHECK(report.ok());
+  CHECK(report.written() == 1);
+  REQUIRE(report.files.size() == 2);
+  CHECK(report.files[1].action == io::FileAction::Unchanged);
   CHECK(test::read_text(a) == "new a\n");
   CHECK(test::read_text(same) == "same\n");
   CHECK(writes.staged() == 0);
+}
+
+TEST_CASE("io::StagedWrites commit names the file that failed, counts the rest and commits them (issue 6.9)") {
+  test::ScratchDir dir;
+  std::vector<fs::path> files;
+  for (int i = 1; i <= 5; ++i) {
+    files.push_back(dir.path() / fmt::format("f{}.json", i));
+    test::write_text(files.back(), "old\n");
+  }
+  io::StagedWrites writes;
+  for (const auto& file : files) REQUIRE(*writes.stage(file, "new\n"));
+  // f3 turns into a non-empty directory between stage and commit: its rename
+  // fails (EISDIR) as it would on an immutable file or a read-only mount.
+  fs::remove(files[2]);
+  fs::create_directories(files[2] / "inside");
+
+  const io::CommitReport report = writes.commit();
+  REQUIRE(report.files.size() == 5);
+  CHECK(report.written() == 4);
+  CHECK(report.failed() == 1);
+  CHECK_FALSE(report.ok());
+  CHECK(report.files[2].path == files[2]);
+  CHECK(report.files[2].action == io::FileAction::Failed);
+  REQUIRE(report.files[2].error.has_value());
+  CHECK(report.files[2].error->code() == ExitCode::EngineOrIoError);
+  CHECK_THAT(report.files[2].error->message, Catch::Contains("f3.json") && !Catch::Contains("f5.json"));
+  REQUIRE(report.errors().size() == 1);
+  // The files before and after the failure were all replaced.
+  for (std::size_t i : {0u, 1u, 3u, 4u}) {
+    CHECK(report.files[i].action == io::FileAction::Written);
+    CHECK(test::read_text(files[i]) == "new\n");
+  }
+  CHECK(fs::is_directory(files[2] / "inside"));
+  // No temp file is left behind, not even the failed one's.
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"f1.json", "f2.json", "f3.json", "f4.json", "f5.json"});
+  CHECK(writes.staged() == 0);
+}
+
+TEST_CASE("io::StagedWrites removes at commit only, in the same batch as the writes (issue 6.8)") {
+  test::ScratchDir dir;
+  const auto keep = dir.path() / "keep.json";
+  const auto gone = dir.path() / "gone.json";
+  test::write_text(keep, "old\n");
+  test::write_text(gone, "stale\n");
+  {
+    io::StagedWrites batch;
+    REQUIRE(*batch.stage(keep, "new\n"));
+    REQUIRE(*batch.stage_removal(gone));
+    CHECK(batch.staged() == 2);
+    // Staged, not committed: nothing changed, and dropping the batch (an
+    // interrupt) leaves both files as they were.
+    CHECK(test::read_text(gone) == "stale\n");
+  }
+  CHECK(test::read_text(keep) == "old\n");
+  CHECK(test::read_text(gone) == "stale\n");
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"gone.json", "keep.json"});
+
+  io::StagedWrites batch;
+  REQUIRE(*batch.stage(keep, "new\n"));
+  REQUIRE(*batch.stage_removal(gone));
+  REQUIRE_FALSE(*batch.stage_removal(dir.path() / "never-there.json"));
+  fs::create_directories(dir.path() / "a-dir");
+  auto directory = batch.stage_removal(dir.path() / "a-dir");
+  REQUIRE_FALSE(directory.has_value());
+  CHECK_THAT(directory.error().message, Catch::Contains("a-dir") && Catch::Contains("directory"));
+
+  const io::CommitReport report = batch.commit();
+  CHECK(report.ok());
+  CHECK(report.written() == 1);
+  CHECK(report.removed() == 1);
+  REQUIRE(report.files.size() == 3);
+  CHECK(report.files[1].action == io::FileAction::Removed);
+  CHECK(report.files[2].action == io::FileAction::Unchanged);
+  CHECK(test::read_text(keep) == "new\n");
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"a-dir", "keep.json"});
 }
