@@ -99,14 +99,15 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     if (std::fflush(stdout) != 0) return Error::io("cannot write to standard output");
   }
   if (interrupted()) return stop();
-  if (staged.staged() > 0) {
-    auto committed = staged.commit();
-    if (!committed) {
-      fail(std::move(committed).error());
-    } else {
-      changed = *committed;
-    }
+  // Every file whose rename fails is named and counted; the others are
+  // still replaced (one immutable file does not hold back the rest).
+  const io::CommitReport report = staged.commit();
+  for (const io::FileOutcome& outcome : report.files) {
+    if (outcome.error) fail(*outcome.error);
   }
+  if (!options.check) changed = report.written();
+  if (staged.stale_temps_removed() > 0)
+    log::info("removed {} temp file(s) left by an earlier run that was killed", staged.stale_temps_removed());
 
   if (options.check) {
     log::info("{} of {} files would change", changed, options.files.size());

@@ -38,6 +38,7 @@ expect "schemas is idempotent" 0 "$bin" schemas --scenarios "$data/scenarios" --
 cmp -s "$out/widget.schema.json" "$tmp/widget.before" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL schemas: bytes changed on rerun"; }
 echo ' ' >>"$out/widget.schema.json"
 echo '{}' >"$out/gone.schema.json"
+echo gone.schema.json >>"$out/.fixturegen-schemas.manifest"  # as if written by an earlier run
 rm "$out/widget_detail.schema.json"
 expect "schemas --check drift" 1 "$bin" schemas --scenarios "$data/scenarios" --out "$out" --check
 contains "check names stale" "$tmp/err" "stale:   $out/widget.schema.json"
