@@ -10,7 +10,7 @@
 # the committed fixtures_generated/ (and regen's own tests reproduce it).
 # Usage: double_pocs.sh ROCKY_DOUBLE DUCKDB FIXTUREGEN SHAPE_COMPARE SOURCE_DIR
 set -uo pipefail
-double=${1:?}; duckdb=${2:?}; fixturegen=${3:?}; shape=${4:?}; src=${5:?}
+double=$(realpath "${1:?}"); duckdb=$(realpath "${2:?}"); fixturegen=$(realpath "${3:?}"); shape=$(realpath "${4:?}"); src=$(realpath "${5:?}")
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 passed=0; failed=0
 ok() { passed=$((passed + 1)); echo "ok   $1"; }
