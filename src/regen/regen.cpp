@@ -84,32 +84,36 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
     summary.changed += changed;
     staged.push_back(std::move(writes));
   }
-  // The last moment an interrupt can still leave every fixture as it was.
-  if (interrupted()) return summary;
-  // Every POC's batch is committed even when an earlier one failed a
-  // rename: one POC's trouble never holds back the others' fixtures.
-  std::optional<Error> commit_error;
-  for (auto& writes : staged) {
-    io::CommitReport committed = writes->commit();
-    if (!committed.ok() && !commit_error) commit_error = committed.errors().front();
-  }
-  if (commit_error) return std::move(*commit_error);
-  summary.committed = true;
-
+  // Orphans: a full regen removes those it wrote itself earlier, in the same
+  // commit as the new captures.
   auto orphans = find_orphans(plan);
   if (!orphans) return std::move(orphans).error();
   const std::vector<std::string> written_before = plan.lock ? plan.lock->written_files() : std::vector<std::string>();
+  auto removals = std::make_unique<io::StagedWrites>();
   for (const auto& orphan : *orphans) {
     const bool ours = std::binary_search(written_before.begin(), written_before.end(), orphan);
     if (plan.filtered || !ours) {
       summary.orphans_kept.push_back(orphan);
       continue;
     }
-    std::error_code ec;
-    if (!fs::remove(plan.output_dir / orphan, ec) && ec) {
-      return Error::io(fmt::format("{}: cannot remove this orphan: {}", (plan.output_dir / orphan).string(), ec.message()));
-    }
+    auto staged_removal = removals->stage_removal(plan.output_dir / orphan);
+    if (!staged_removal) return std::move(staged_removal).error();
     summary.orphans_removed.push_back(orphan);
+  }
+  staged.push_back(std::move(removals));
+
+  // The last moment an interrupt can still leave every fixture as it was.
+  if (interrupted()) return summary;
+  std::vector<Error> errors;
+  for (auto& writes : staged) {
+    const io::CommitReport report = writes->commit();
+    for (auto& error : report.errors()) errors.push_back(std::move(error));
+  }
+  summary.committed = true;
+  if (!errors.empty()) {
+    std::string message = fmt::format("{} files could not be replaced or removed:", errors.size());
+    for (const auto& error : errors) message += "\n  " + error.message;
+    return Error::io(std::move(message), "the other fixtures were written; fix the cause and run regen again");
   }
 
   const std::string lock_text = render_lock(next_lock(plan, runs));
