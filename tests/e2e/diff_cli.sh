@@ -145,6 +145,10 @@ expect_contains out.txt "1 changed, 0 added, 0 removed, 0 same (1 file)" "single
 # From a subdirectory, paths are relative to it, as git's are.
 (cd fixtures_generated && "$BIN" diff --against HEAD~1 poc >../out.txt 2>../err.txt); rc=$?
 if [[ $rc -eq 1 ]] && grep -qF "changed poc/run.json" out.txt; then pass; else fail "from a subdirectory: exit $rc $(cat out.txt err.txt | head -c 500)"; fi
+mkdir -p deep/er
+(cd deep/er && "$BIN" diff --against HEAD~1 ../../fixtures_generated >../../out.txt 2>../../err.txt); rc=$?
+if [[ $rc -eq 1 ]] && grep -qF "changed ../../fixtures_generated/poc/run.json" out.txt && grep -qF "1 changed, 1 added, 1 removed, 1 same (4 files)" out.txt; then
+  pass; else fail "paths above the working directory: exit $rc $(cat out.txt err.txt | head -c 600)"; fi
 expect_rc 2 "unknown revision" "$BIN" diff --against no-such-rev
 expect_contains err.txt "unknown revision 'no-such-rev'" "unknown revision named"
 expect_rc 2 "no captures under the path" "$BIN" diff --against HEAD nothing-here
