@@ -5,10 +5,10 @@
 # scenarios and (with FIXTUREGEN_ROCKY_REFERENCE) against the engine's own
 # schemas, and carry every JSON Pointer of the real captures (shape figure).
 #
-# The corpus comes from `fixturegen regen` (with a second run, --check, to
-# prove it reproducible) when the binary has it, else from the stop-gap
-# tests/double/run_plan.py. Once the committed fixtures_generated/ exists,
-# it can be shape-compared the same way (fixture_shape_compare DIR REF).
+# The corpus checked is the committed fixtures_generated/, after proving the
+# double reproduces it byte for byte (`fixturegen regen --check`); without a
+# committed corpus, a fresh `fixturegen regen` (and --check of it); without
+# regen in the binary, the stop-gap tests/double/run_plan.py.
 # Usage: double_pocs.sh ROCKY_DOUBLE DUCKDB FIXTUREGEN SHAPE_COMPARE SOURCE_DIR
 set -uo pipefail
 double=$(realpath "${1:?}"); duckdb=$(realpath "${2:?}"); fixturegen=$(realpath "${3:?}"); shape=$(realpath "${4:?}"); src=$(realpath "${5:?}")
@@ -23,7 +23,18 @@ if ((${#pocs[@]} == 9)); then ok "nine POCs"; else bad "expected 9 POCs, found $
 before=$(cd "$src/pocs" && find . -type f -exec sha256sum {} + | sort)
 
 help=$("$fixturegen" --help 2>/dev/null)
-if grep -Eq "^ +regen " <<<"$help"; then
+if grep -Eq "^ +regen " <<<"$help" && [[ -f $src/fixturegen.toml && -d $src/fixtures_generated ]]; then
+  # The committed corpus: the double must reproduce it byte for byte
+  # (regen --check captures into a temporary dir and writes nothing).
+  if (cd "$src" && "$fixturegen" regen --check -j 2 --engine "$double" --tool "duckdb=$duckdb") \
+       >"$tmp/check.out" 2>"$tmp/check.err"; then
+    ok "the double reproduces the committed fixtures_generated/ (regen --check)"
+  else
+    bad "regen --check against the committed corpus:"; tail -n 30 "$tmp/check.out" "$tmp/check.err"
+  fi
+  mkdir -p "$tmp/corpus" && cp -r "$src/fixtures_generated/." "$tmp/corpus/"
+  rm -f "$tmp/corpus/README.md"
+elif grep -Eq "^ +regen " <<<"$help"; then
   # fixturegen regen: the POCs copied beside a fixturegen.toml that names the
   # double as the engine; captures are normalized in process (rocky-current).
   mkdir -p "$tmp/project" && cp -r "$src/pocs" "$tmp/project/"
