@@ -8,6 +8,8 @@
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/json/document.hpp>
 #include <fixturegen/scenario/coverage.hpp>
+#include <fixturegen/scenario/engine_compare.hpp>
+#include <fixturegen/scenario/engine_compare_report.hpp>
 #include <fixturegen/scenario/scenario_set.hpp>
 #include <fixturegen/scenario/schema_compiler.hpp>
 #include <fixturegen/scenario/type_schemas.hpp>
@@ -287,6 +289,9 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
   }
 
   scenario::CoverageTracker coverage(scenarios ? &*scenarios : nullptr);
+  // With --schemas, also what the engine declares that no capture shows.
+  std::optional<scenario::EngineFieldCoverage> engine_coverage;
+  if (options.coverage && !options.schemas.empty()) engine_coverage.emplace(options.schemas);
   std::mutex coverage_mutex;
   const bool text = options.format == "text";
 
@@ -332,6 +337,12 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
     if (options.coverage) {
       const std::lock_guard<std::mutex> lock(coverage_mutex);
       coverage.add(document.root(), check->type, check->command);
+      if (engine_coverage && check->type) {
+        if (Expected<void> added = engine_coverage->add(document.root(), *check->type); !added) {
+          slot.error = std::move(added).error();
+          return false;
+        }
+      }
     }
     return true;
   };
@@ -376,13 +387,17 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
     }
     OrderedJson report{{"files", std::move(files_json)}, {"passed", passed}, {"failed", failed}};
     if (options.coverage) report["coverage"] = json_coverage(coverage.report());
+    if (engine_coverage) report["coverage"]["engine_fields"] = scenario::engine_coverage_json(engine_coverage->report());
     out(report.dump(2, ' ', false, OrderedJson::error_handler_t::replace));
     out("\n");
   } else if (options.format == "junit") {
     out(junit_report(results, failed));
     if (options.coverage) std::fputs(text_coverage(coverage.report(), scenarios.has_value()).c_str(), stderr);
+    if (engine_coverage)
+      std::fputs(scenario::engine_coverage_text(engine_coverage->report(), options.schemas).c_str(), stderr);
   } else {
     if (options.coverage) out(text_coverage(coverage.report(), scenarios.has_value()));
+    if (engine_coverage) out(scenario::engine_coverage_text(engine_coverage->report(), options.schemas));
     if (warnings > 0)
       log::info("{} warning(s): keys the schemas do not allow; --strict makes them errors", warnings);
     // The closing line, alone, in the form CI runners read.
@@ -417,7 +432,8 @@ CommandAction setup_validate(CLI::App& sub) {
   sub.add_option("--format", options->format, "Report format")
       ->check(CLI::IsMember({"text", "json", "junit"}))->capture_default_str();
   sub.add_flag("--coverage", options->coverage,
-               "Also report scenario paths and variants no capture shows, and commands without scenarios");
+               "Also report scenario paths and variants no capture shows, commands without scenarios, and "
+               "(with --schemas) fields the schemas declare that no capture shows");
   return [options, scenarios] {
     options->scenarios_given = scenarios->count() > 0;
     return run_validate(*options);

@@ -63,13 +63,15 @@ void add_findings(const std::string& path, const DeclaredField& declared, const 
                           {"number"}});
     }
     KindMask unshown = engine & ~example;
-    unshown &= ~kFloatBit;  // a fraction not shown is the finding above, or moot
-    if (example & kFloatBit) unshown &= ~kIntegerBit;  // numbers with fractions cover integers
+    // A number shown in any form covers "number" (integers only are the
+    // finding above); none shown leaves "number" or "integer" to report.
+    if (example & (kIntegerBit | kFloatBit)) unshown &= ~(kIntegerBit | kFloatBit);
     if (unshown != 0) {
       const bool only_null = unshown == kNullBit;
       findings.push_back({path, TypeFinding::Kind::KindNotShown,
                           only_null ? std::string("the engine allows null; no example shows null")
-                                    : fmt::format("the engine also allows {}; no example shows it", kinds_text(unshown)),
+                                    : fmt::format("the engine allows {}; examples only show {}", kinds_text(engine),
+                                                  kinds_text(example)),
                           kind_names(unshown)});
     }
   }
@@ -195,6 +197,25 @@ PathSet enum_paths_of(const EngineSchemaFields& declared) {
   return paths;
 }
 
+// What a scenario describes beyond its variants: a `nullable` annotation
+// allows null, an `enum` annotation its values, in the compiled schema too.
+void add_annotated_values(const Scenario& scenario, const PathSet& enum_paths, ShownFields& shown) {
+  for (const Annotation& annotation : scenario.annotations) {
+    auto found = shown.find(annotation.path);
+    if (found == shown.end()) continue;  // a path the engine's maps renamed
+    ShownField& field = found->second;
+    if (annotation.nullable) field.kinds |= kNullBit;
+    if (!annotation.enum_values) continue;
+    for (json::Value value : annotation.enum_values->elements()) {
+      if (value.is_null()) {
+        field.kinds |= kNullBit;
+      } else if (enum_paths.count(annotation.path)) {
+        if (std::string text = scalar_text(value); !text.empty()) field.values.insert(std::move(text));
+      }
+    }
+  }
+}
+
 // The types DIR has a schema for: `<type>.schema.json` files, sorted.
 Expected<std::vector<std::string>> engine_types_in(const fs::path& dir) {
   std::vector<std::string> types;
@@ -238,6 +259,7 @@ Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenar
     const PathSet enum_paths = enum_paths_of(**declared);
     ShownFields shown;
     for (const Variant& variant : scenario.variants) collect_shown_fields(variant.value, map_paths, enum_paths, shown);
+    add_annotated_values(scenario, enum_paths, shown);
     TypeComparison type = compare_fields(scenario.name, **declared, shown);
     type.examples = scenario.variants.size();
     comparison.types.push_back(std::move(type));

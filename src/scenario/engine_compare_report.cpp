@@ -159,6 +159,11 @@ OrderedJson comparison_json(const SchemaComparison& comparison) {
                                            {"type", findings}}}};
 }
 
+std::string comparison_report(const SchemaComparison& comparison, bool json) {
+  if (!json) return comparison_text(comparison);
+  return comparison_json(comparison).dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+}
+
 std::string engine_coverage_text(const std::vector<TypeComparison>& types, std::string_view schemas_dir) {
   std::string text =
       fmt::format("coverage: engine-declared fields no capture shows (schemas in {}):{}\n", schemas_dir,
@@ -166,7 +171,9 @@ std::string engine_coverage_text(const std::vector<TypeComparison>& types, std::
                       ? " none"
                       : "");
   for (const TypeComparison& type : types) {
-    text += "  " + summary_line(type, fmt::format(" by {} capture(s)", type.examples));
+    // Extra keys and type mismatches of captures are validation's business.
+    text += fmt::format("  {}: declared {}, shown {} ({}) by {} capture(s), missing {}\n", type.type, type.declared,
+                        type.shown, percent(type.shown, type.declared), type.examples, type.missing.size());
     for (const FoldedPath& folded : fold_paths(type.missing)) {
       text += fmt::format("    {}", folded.path);
       if (folded.below > 0) text += fmt::format("  (and {} below)", folded.below);
@@ -181,7 +188,8 @@ OrderedJson engine_coverage_json(const std::vector<TypeComparison>& types) {
   for (const TypeComparison& type : types) {
     list.push_back(OrderedJson{{"type", type.type},
                                {"captures", type.examples},
-                               {"summary", summary_json(type)},
+                               {"declared", type.declared},
+                               {"shown", type.shown},
                                {"missing", type.missing}});
   }
   return list;

@@ -76,7 +76,9 @@ struct SchemaComparison {
 // The schema of `type` in `dir` is `dir/<type>.schema.json`, the file
 // `validate --schemas DIR` validates that type's captures against
 // (schema_file_name(); the type of a capture comes from the same matcher).
-// The scenario's `map` annotations and the engine's maps both make members `*`.
+// The scenario's `map` annotations and the engine's maps both make members
+// `*`. A scenario describes what its variants show plus what its `nullable`
+// and `enum` annotations allow (the compiled schema allows it too).
 Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenarios,
                                                        const std::filesystem::path& dir);
 
