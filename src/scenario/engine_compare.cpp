@@ -5,7 +5,7 @@
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/json/pointer.hpp>
 #include <fixturegen/scenario/coverage.hpp>
-#include <fixturegen/scenario/schema_compiler.hpp>
+#include <fixturegen/scenario/type_schemas.hpp>
 
 #include <fmt/format.h>
 
@@ -246,7 +246,7 @@ Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenar
   std::set<std::string, std::less<>> compared;
   for (const Scenario& scenario : scenarios.scenarios()) {
     if (interrupted()) return Error::interrupted();
-    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(dir / schema_file_name(scenario.name));
+    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(schema_file_in(dir, scenario.name));
     if (!declared) return std::move(declared).error();
     if (!*declared) {
       comparison.scenarios_without_engine_schema.push_back(scenario.name);
@@ -273,7 +273,7 @@ Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenar
 Expected<void> EngineFieldCoverage::add(json::Value capture, const std::string& type) {
   auto found = m_types.find(type);
   if (found == m_types.end()) {
-    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(m_dir / schema_file_name(type));
+    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(schema_file_in(m_dir, type));
     if (!declared) return std::move(declared).error();
     PerType entry;
     if (*declared) {

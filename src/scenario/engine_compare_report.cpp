@@ -179,6 +179,7 @@ std::string engine_coverage_text(const std::vector<TypeComparison>& types, std::
       if (folded.below > 0) text += fmt::format("  (and {} below)", folded.below);
       text += '\n';
     }
+    for (const std::string& problem : type.schema_problems) text += fmt::format("    schema: {}\n", problem);
   }
   return text;
 }

@@ -73,9 +73,8 @@ struct SchemaComparison {
   std::vector<std::string> scenarios_without_engine_schema;  // sorted
 };
 
-// The schema of `type` in `dir` is `dir/<type>.schema.json`, the file
-// `validate --schemas DIR` validates that type's captures against
-// (schema_file_name(); the type of a capture comes from the same matcher).
+// The schema of a scenario's type is schema_file_in(dir, name), the file
+// `validate --schemas DIR` validates that type's captures against.
 // The scenario's `map` annotations and the engine's maps both make members
 // `*`. A scenario describes what its variants show plus what its `nullable`
 // and `enum` annotations allow (the compiled schema allows it too).
@@ -88,6 +87,7 @@ Expected<std::optional<EngineSchemaFields>> load_engine_schema_fields(const std:
 // `fixturegen validate --coverage --schemas DIR`: what each captured type's
 // engine schema declares that no capture shows. Feed it every capture with
 // the type it was matched to; schemas are read once per type, on first use.
+// Not thread-safe: `validate` calls add() under its coverage lock.
 class EngineFieldCoverage {
 public:
   explicit EngineFieldCoverage(std::filesystem::path dir) : m_dir(std::move(dir)) {}
