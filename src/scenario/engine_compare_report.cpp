@@ -47,10 +47,19 @@ OrderedJson summary_json(const TypeComparison& type) {
 OrderedJson findings_json(const std::vector<TypeFinding>& findings) {
   OrderedJson list = OrderedJson::array();
   for (const TypeFinding& finding : findings) {
+    // Enum values are kept as JSON text (scalar_text); give them back as
+    // values, so "1" and "\"1\"" stay apart. Kind findings list kind names.
+    const bool enum_finding = finding.kind == TypeFinding::Kind::EnumValueNotShown ||
+                              finding.kind == TypeFinding::Kind::EnumValueNotDeclared;
+    OrderedJson values = OrderedJson::array();
+    for (const std::string& value : finding.values) {
+      OrderedJson parsed = enum_finding ? OrderedJson::parse(value, nullptr, false) : OrderedJson(value);
+      values.push_back(parsed.is_discarded() ? OrderedJson(value) : std::move(parsed));
+    }
     list.push_back(OrderedJson{{"path", finding.path},
                                {"kind", std::string(to_string(finding.kind))},
                                {"message", finding.message},
-                               {"values", finding.values}});
+                               {"values", std::move(values)}});
   }
   return list;
 }
