@@ -110,24 +110,33 @@ std::string_view to_string(TypeFinding::Kind kind) {
   return "unknown";
 }
 
-void collect_shown_fields(json::Value document, const PathSet& map_paths, const PathSet& value_paths,
+bool collect_shown_fields(json::Value document, const PathSet& map_paths, const PathSet& value_paths,
                           ShownFields& shown) {
-  // Like collect_instance_paths(), plus the scalar values at enum paths.
-  // An explicit stack: captures come from outside and may nest deeply.
-  std::vector<std::pair<json::Value, std::string>> stack;
-  stack.emplace_back(document, std::string());
+  // Like collect_instance_paths(), plus the scalar values at enum paths and
+  // a depth bound. An explicit stack: captures come from outside.
+  struct Item {
+    json::Value node;
+    std::string path;
+    std::size_t depth;
+  };
+  bool complete = true;
+  std::vector<Item> stack;
+  stack.push_back({document, std::string(), 0});
   while (!stack.empty()) {
-    auto [node, path] = std::move(stack.back());
+    auto [node, path, depth] = std::move(stack.back());
     stack.pop_back();
-    if (node.is_array()) {
-      if (node.size() > 0) {
-        const std::string child = path + "/*";
-        for (json::Value element : node.elements()) stack.emplace_back(element, child);
-      }
+    const bool has_children = (node.is_array() || node.is_object()) && node.size() > 0;
+    if (has_children && depth == kMaxShownDepth) {
+      complete = false;
+    } else if (node.is_array()) {
+      const std::string child = path + "/*";
+      for (json::Value element : node.elements()) stack.push_back({element, child, depth + 1});
     } else if (node.is_object()) {
       const bool is_map = map_paths.count(path) > 0;
-      for (json::Value::Member member : node.members())
-        stack.emplace_back(member.value, is_map ? path + "/*" : path + "/" + json::escape_pointer_token(member.key));
+      for (json::Value::Member member : node.members()) {
+        stack.push_back({member.value, is_map ? path + "/*" : path + "/" + json::escape_pointer_token(member.key),
+                         depth + 1});
+      }
     }
     ShownField& field = shown[path];
     field.kinds |= kind_bit(node.kind());
@@ -135,12 +144,13 @@ void collect_shown_fields(json::Value document, const PathSet& map_paths, const 
       if (std::string text = scalar_text(node); !text.empty()) field.values.insert(std::move(text));
     }
   }
+  return complete;
 }
 
 TypeComparison compare_fields(std::string type, const EngineSchemaFields& declared, const ShownFields& shown) {
   TypeComparison result;
   result.type = std::move(type);
-  result.schema_problems = declared.problems;
+  result.problems = declared.problems;
   for (const auto& [path, field] : declared.fields) {
     if (path.empty()) continue;
     ++result.declared;
@@ -258,10 +268,17 @@ Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenar
     for (const std::string& path : map_paths_of(scenario)) map_paths.insert(path);
     const PathSet enum_paths = enum_paths_of(**declared);
     ShownFields shown;
-    for (const Variant& variant : scenario.variants) collect_shown_fields(variant.value, map_paths, enum_paths, shown);
+    std::vector<std::string> too_deep;
+    for (const Variant& variant : scenario.variants) {
+      if (!collect_shown_fields(variant.value, map_paths, enum_paths, shown)) too_deep.push_back(variant.name);
+    }
     add_annotated_values(scenario, enum_paths, shown);
     TypeComparison type = compare_fields(scenario.name, **declared, shown);
     type.examples = scenario.variants.size();
+    if (!too_deep.empty()) {
+      type.problems.push_back(fmt::format("variant(s) {} nest deeper than {} levels; what lies deeper is not compared",
+                                          fmt::join(too_deep, ", "), kMaxShownDepth));
+    }
     comparison.types.push_back(std::move(type));
   }
   for (std::string& type : *engine_types)
@@ -286,7 +303,7 @@ Expected<void> EngineFieldCoverage::add(json::Value capture, const std::string& 
   PerType& entry = found->second;
   if (!entry.declared) return {};  // validate reports the missing schema
   ++entry.captures;
-  collect_shown_fields(capture, entry.map_paths, entry.enum_paths, entry.shown);
+  if (!collect_shown_fields(capture, entry.map_paths, entry.enum_paths, entry.shown)) ++entry.too_deep;
   return {};
 }
 
@@ -296,6 +313,10 @@ std::vector<TypeComparison> EngineFieldCoverage::report() const {
     if (!entry.declared) continue;
     TypeComparison comparison = compare_fields(type, *entry.declared, entry.shown);
     comparison.examples = entry.captures;
+    if (entry.too_deep > 0) {
+      comparison.problems.push_back(fmt::format("{} capture(s) nest deeper than {} levels; what lies deeper is not compared",
+                                                entry.too_deep, kMaxShownDepth));
+    }
     types.push_back(std::move(comparison));
   }
   return types;

@@ -123,7 +123,7 @@ std::string comparison_text(const SchemaComparison& comparison) {
     text += folded_lines("extra", type.extra);
     for (const TypeFinding& finding : type.findings)
       text += fmt::format("  {:<8} {}: {}\n", "type", finding.path.empty() ? "(root)" : finding.path, finding.message);
-    for (const std::string& problem : type.schema_problems) text += fmt::format("  {:<8} {}\n", "schema", problem);
+    for (const std::string& problem : type.problems) text += fmt::format("  {:<8} {}\n", "problem", problem);
     declared += type.declared;
     shown += type.shown;
     missing += type.missing.size();
@@ -149,7 +149,7 @@ OrderedJson comparison_json(const SchemaComparison& comparison) {
                                 {"missing", type.missing},
                                 {"extra", type.extra},
                                 {"type_findings", findings_json(type.findings)},
-                                {"schema_problems", type.schema_problems}});
+                                {"problems", type.problems}});
     declared += type.declared;
     shown += type.shown;
     missing += type.missing.size();
@@ -188,7 +188,7 @@ std::string engine_coverage_text(const std::vector<TypeComparison>& types, std::
       if (folded.below > 0) text += fmt::format("  (and {} below)", folded.below);
       text += '\n';
     }
-    for (const std::string& problem : type.schema_problems) text += fmt::format("    schema: {}\n", problem);
+    for (const std::string& problem : type.problems) text += fmt::format("    problem: {}\n", problem);
   }
   return text;
 }
