@@ -45,8 +45,8 @@ double micros_per_call(const schema::Validator& validator, json::Value value, in
   bool sink = true;
   const auto start = std::chrono::steady_clock::now();
   for (int i = 0; i < iterations; ++i) {
-    if (full) sink = validator.validate(value).empty() && sink;
-    else sink = validator.is_valid(value) && sink;
+    if (full) sink = validator.validate(value).value().empty() && sink;
+    else sink = validator.is_valid(value).value() && sink;
   }
   const auto elapsed = std::chrono::steady_clock::now() - start;
   if (!sink) std::printf("  (invalid!)\n");

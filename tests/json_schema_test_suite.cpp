@@ -94,10 +94,16 @@ Counts run_file(const fs::path& file, const std::string& label, const schema::Sc
       if (!validator) {
         detail = "compile error: " + validator.error().message;
       } else {
-        const bool fast = validator->is_valid(*data);
-        const auto violations = validator->validate(*data);
-        ok = fast == expected && violations.empty() == expected;
-        if (!ok) {
+        const auto fast_result = validator->is_valid(*data);
+        const auto violations_result = validator->validate(*data);
+        if (!fast_result || !violations_result) {
+          detail = "undecided: " + (fast_result ? violations_result.error() : fast_result.error()).message;
+        }
+        const bool fast = fast_result && *fast_result;
+        const std::vector<schema::Violation> violations =
+            violations_result ? *violations_result : std::vector<schema::Violation>();
+        ok = fast_result && violations_result && fast == expected && violations.empty() == expected;
+        if (!ok && detail.empty()) {
           detail = "expected " + std::string(expected ? "valid" : "invalid") + ", is_valid=" +
                    (fast ? "true" : "false") + ", violations=" + std::to_string(violations.size());
           if (!violations.empty()) detail += " (first: " + violations.front().message + ")";

@@ -24,8 +24,10 @@ struct NormalizeOptions {
   std::vector<std::string> files;
 };
 
-// "-" is standard input; io::read_file reads pipes and devices until EOF.
-Expected<std::string> read_input(const std::string& file) { return io::read_file(file == "-" ? "/dev/stdin" : file); }
+// "-" is standard input. Both reads end at Ctrl-C, even while they wait.
+Expected<std::string> read_input(const std::string& file) {
+  return file == "-" ? io::read_standard_input() : io::read_file(file);
+}
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
@@ -99,14 +101,15 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     if (std::fflush(stdout) != 0) return Error::io("cannot write to standard output");
   }
   if (interrupted()) return stop();
-  if (staged.staged() > 0) {
-    auto committed = staged.commit();
-    if (!committed) {
-      fail(std::move(committed).error());
-    } else {
-      changed = *committed;
-    }
+  // Every file whose rename fails is named and counted; the others are
+  // still replaced (one immutable file does not hold back the rest).
+  const io::CommitReport report = staged.commit();
+  for (const io::FileOutcome& outcome : report.files) {
+    if (outcome.error) fail(*outcome.error);
   }
+  if (!options.check) changed = report.written();
+  if (staged.stale_temps_removed() > 0)
+    log::info("removed {} temp file(s) left by an earlier run that was killed", staged.stale_temps_removed());
 
   if (options.check) {
     log::info("{} of {} files would change", changed, options.files.size());

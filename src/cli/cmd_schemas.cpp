@@ -19,7 +19,10 @@
 #include <filesystem>
 #include <map>
 #include <memory>
+#include <optional>
+#include <set>
 #include <string>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -72,6 +75,93 @@ Expected<ExitCode> compare_with_engine(const scenario::ScenarioSet& set, const S
                       "then run `fixturegen schemas` (docs/compare.md)");
 }
 
+// The manifest: the schema files `schemas` wrote into a directory, one name a
+// line. Only files it lists are ever removed, so pointing --out at a
+// directory of someone else's schemas (the engine's) cannot delete them.
+constexpr std::string_view kManifestName = ".fixturegen-schemas.manifest";
+constexpr std::string_view kManifestHeader =
+    "# Written by `fixturegen schemas`: the schema files it owns in this directory.\n"
+    "# It removes only these when their scenario goes away. Commit this file; do not edit it.\n";
+
+std::string manifest_text(const std::map<std::string, std::string>& compiled) {
+  std::string text(kManifestHeader);
+  for (const auto& entry : compiled) text += entry.first + "\n";
+  return text;
+}
+
+// The names the manifest in `dir` lists, or nullopt when there is none.
+Expected<std::optional<std::set<std::string>>> read_manifest(const fs::path& dir) {
+  const fs::path file = dir / kManifestName;
+  std::error_code ec;
+  if (!fs::exists(file, ec)) return std::optional<std::set<std::string>>();
+  Expected<std::string> text = io::read_file(file);
+  if (!text) return std::move(text).error();
+  std::set<std::string> names;
+  std::size_t line_number = 0;
+  std::string_view rest(*text);
+  while (!rest.empty()) {
+    const std::size_t end = std::min(rest.find('\n'), rest.size());
+    const std::string_view line = rest.substr(0, end);
+    rest.remove_prefix(std::min(end + 1, rest.size()));
+    ++line_number;
+    if (line.empty() || line.front() == '#') continue;
+    // A bare schema file name: never a path, so a hand-edited manifest cannot
+    // make `schemas` remove anything outside `dir`.
+    if (line.find('/') != std::string_view::npos || !is_schema_file(fs::path(line))) {
+      return Error::config(fmt::format("{}:{}: \"{}\" is not a schema file name", file.generic_string(), line_number, line),
+                           fmt::format("delete {} and run `fixturegen schemas` again", file.generic_string()));
+    }
+    names.emplace(line);
+  }
+  return std::optional<std::set<std::string>>(std::move(names));
+}
+
+bool is_default_out_dir(const fs::path& dir) {
+  std::error_code ec;
+  const fs::path ours = fs::weakly_canonical(dir, ec);
+  if (ec) return false;
+  return ours == fs::weakly_canonical(ProjectPaths::defaults().schemas, ec) && !ec;
+}
+
+Expected<ExitCode> check_schemas(const SchemasOptions& options, const std::map<std::string, std::string>& compiled,
+                                 const std::vector<fs::path>& existing,
+                                 const std::optional<std::set<std::string>>& manifest) {
+  const fs::path out_dir(options.out);
+  std::vector<std::string> problems;
+  for (const auto& [name, bytes] : compiled) {
+    const fs::path file = out_dir / name;
+    std::error_code ec;
+    if (!fs::exists(file, ec)) {
+      problems.push_back(fmt::format("missing: {} (compiled from {}/)", file.generic_string(), options.scenarios));
+      continue;
+    }
+    Expected<std::string> current = io::read_file(file);
+    if (!current) return std::move(current).error();
+    if (*current != bytes)
+      problems.push_back(fmt::format("stale:   {} differs from what its scenario compiles to", file.generic_string()));
+  }
+  // Extra: a file `schemas` owns (or, without a manifest, any schema file)
+  // that no scenario compiles to any more.
+  for (const fs::path& file : existing) {
+    const std::string name = file.filename().string();
+    if (!compiled.count(name) && (!manifest || manifest->count(name)))
+      problems.push_back(fmt::format("extra:   {} has no scenario in {}/", file.generic_string(), options.scenarios));
+  }
+  const fs::path manifest_file = out_dir / kManifestName;
+  if (!manifest) {
+    problems.push_back(fmt::format("missing: {} (the list of files `schemas` owns)", manifest_file.generic_string()));
+  } else if (Expected<std::string> text = io::read_file(manifest_file); !text || *text != manifest_text(compiled)) {
+    problems.push_back(fmt::format("stale:   {} does not list exactly the compiled schemas", manifest_file.generic_string()));
+  }
+  if (!problems.empty()) {
+    return Error::check(fmt::format("{} schema file(s) out of date with {}/:\n  {}", problems.size(),
+                                    options.scenarios, fmt::join(problems, "\n  ")),
+                        "run `fixturegen schemas` (or `just schemas`) and commit");
+  }
+  log::info("{} schemas in {}/ are up to date", compiled.size(), out_dir.generic_string());
+  return ExitCode::Success;
+}
+
 Expected<ExitCode> run_schemas(const SchemasOptions& options) {
   Expected<scenario::ScenarioSet> set = scenario::load_scenario_set(options.scenarios);
   if (!set) return std::move(set).error();
@@ -87,57 +177,62 @@ Expected<ExitCode> run_schemas(const SchemasOptions& options) {
   const fs::path out_dir(options.out);
   Expected<std::vector<fs::path>> existing = existing_schema_files(out_dir);
   if (!existing) return std::move(existing).error();
+  Expected<std::optional<std::set<std::string>>> manifest = read_manifest(out_dir);
+  if (!manifest) return std::move(manifest).error();
 
-  if (options.check) {
-    std::vector<std::string> problems;
-    for (const auto& [name, bytes] : compiled) {
-      const fs::path file = out_dir / name;
-      std::error_code ec;
-      if (!fs::exists(file, ec)) {
-        problems.push_back(fmt::format("missing: {} (compiled from {}/)", file.generic_string(), options.scenarios));
-        continue;
-      }
-      Expected<std::string> current = io::read_file(file);
-      if (!current) return std::move(current).error();
-      if (*current != bytes)
-        problems.push_back(fmt::format("stale:   {} differs from what its scenario compiles to", file.generic_string()));
-    }
-    for (const fs::path& file : *existing) {
-      if (!compiled.count(file.filename().string()))
-        problems.push_back(fmt::format("extra:   {} has no scenario in {}/", file.generic_string(), options.scenarios));
-    }
-    if (!problems.empty()) {
-      return Error::check(fmt::format("{} schema file(s) out of date with {}/:\n  {}", problems.size(),
-                                      options.scenarios, fmt::join(problems, "\n  ")),
-                          "run `fixturegen schemas` (or `just schemas`) and commit");
-    }
-    log::info("{} schemas in {}/ are up to date", compiled.size(), out_dir.generic_string());
-    return ExitCode::Success;
+  if (options.check) return check_schemas(options, compiled, *existing, *manifest);
+
+  // Without a manifest, schema files in --out are someone else's: refuse
+  // rather than overwrite or delete them. The project's own schemas/ is
+  // adopted (files it would not write are kept and named).
+  std::vector<std::string> unowned;
+  for (const fs::path& file : *existing) {
+    const std::string name = file.filename().string();
+    if (!compiled.count(name) && (!*manifest || !(*manifest)->count(name))) unowned.push_back(file.generic_string());
+  }
+  if (!*manifest && !existing->empty() && !is_default_out_dir(out_dir)) {
+    return Error::usage(
+        fmt::format("{} holds {} schema file(s) that `fixturegen schemas` did not write (no {} there)",
+                    out_dir.generic_string(), existing->size(), kManifestName),
+        "pass an empty or new directory to --out, or remove those files first; fixturegen never deletes files it did not write");
   }
 
-  std::error_code ec;
-  fs::create_directories(out_dir, ec);
-  if (ec) return Error::io(fmt::format("cannot create {}: {}", out_dir.generic_string(), ec.message()));
-  std::size_t changed = 0;
+  // One batch: the schemas, the removals of the ones this directory's
+  // manifest lists but no scenario compiles to any more, and the new
+  // manifest become visible together, so an interrupt leaves no mix.
+  io::StagedWrites batch;
   for (const auto& [name, bytes] : compiled) {
     if (interrupted()) return Error::interrupted();
-    Expected<bool> written = io::write_file_atomic(out_dir / name, bytes);
-    if (!written) return std::move(written).error();
-    if (*written) {
-      ++changed;
-      log::detail("wrote {}", (out_dir / name).generic_string());
+    Expected<bool> staged = batch.stage(out_dir / name, bytes);
+    if (!staged) return std::move(staged).error();
+  }
+  if (*manifest) {
+    for (const std::string& name : **manifest) {
+      if (compiled.count(name)) continue;
+      Expected<bool> staged = batch.stage_removal(out_dir / name);
+      if (!staged) return std::move(staged).error();
     }
   }
-  std::size_t removed = 0;
-  for (const fs::path& file : *existing) {
-    if (compiled.count(file.filename().string())) continue;
-    if (!fs::remove(file, ec) && ec)
-      return Error::io(fmt::format("cannot remove stale {}: {}", file.generic_string(), ec.message()));
-    ++removed;
-    log::info("removed {} (no scenario defines that type any more)", file.generic_string());
+  Expected<bool> staged_manifest = batch.stage(out_dir / kManifestName, manifest_text(compiled));
+  if (!staged_manifest) return std::move(staged_manifest).error();
+  if (interrupted()) return Error::interrupted();
+
+  const io::CommitReport report = batch.commit();
+  std::size_t changed = 0;
+  for (const io::FileOutcome& outcome : report.files) {
+    if (outcome.error) log::error(*outcome.error);
+    if (outcome.action == io::FileAction::Removed)
+      log::info("removed {} (no scenario defines that type any more)", outcome.path.generic_string());
+    if (outcome.action == io::FileAction::Written && outcome.path.filename() != kManifestName) {
+      ++changed;
+      log::detail("wrote {}", outcome.path.generic_string());
+    }
   }
-  log::info("{} schemas in {}/: {} changed, {} removed", compiled.size(), out_dir.generic_string(), changed, removed);
-  return ExitCode::Success;
+  for (const std::string& file : unowned)
+    log::warning("kept {}: no scenario compiles to it and `schemas` did not write it; delete it if it is stale", file);
+  log::info("{} schemas in {}/: {} changed, {} removed{}", compiled.size(), out_dir.generic_string(), changed,
+            report.removed(), report.ok() ? "" : fmt::format(", {} failed", report.failed()));
+  return report.ok() ? ExitCode::Success : ExitCode::EngineOrIoError;
 }
 
 }  // namespace

@@ -1,8 +1,15 @@
 #include <fixturegen/json/document.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <limits>
+#include <optional>
+#include <string>
+#include <utility>
 
 namespace fixturegen::json {
 
@@ -37,16 +44,17 @@ bool Value::fits_int64() const {
 
 std::int64_t Value::as_int() const { return static_cast<std::int64_t>(m_doc->m_nodes[m_index].payload); }
 
-std::string_view Value::integer_text() const {
+IntegerText Value::integer_text() const {
   const auto& node = m_doc->m_nodes[m_index];
+  IntegerText text;
   if (node.flags & kFitsInt64) {
-    // Formatted on demand into a per-thread buffer: big integers are rare,
-    // and storing text for every integer would double the tape.
-    thread_local char buffer[24];
-    const auto result = std::to_chars(buffer, buffer + sizeof buffer, static_cast<std::int64_t>(node.payload));
-    return std::string_view(buffer, static_cast<std::size_t>(result.ptr - buffer));
+    const auto result = std::to_chars(text.m_digits, text.m_digits + sizeof text.m_digits,
+                                      static_cast<std::int64_t>(node.payload));
+    text.m_length = static_cast<std::uint8_t>(result.ptr - text.m_digits);
+  } else {
+    text.m_external = std::string_view(m_doc->m_strings).substr(node.payload, node.size);
   }
-  return std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+  return text;
 }
 
 double Value::as_double() const {
@@ -222,7 +230,11 @@ bool emit(Value value, JsonHandler& handler) {
     switch (node.kind) {
       case Kind::Null: ok = handler.null_value(); break;
       case Kind::Bool: ok = handler.bool_value(v.as_bool()); break;
-      case Kind::Integer: ok = handler.integer_value(v.integer_text(), v.fits_int64() ? v.as_int() : 0, v.fits_int64()); break;
+      case Kind::Integer: {
+        const IntegerText text = v.integer_text();
+        ok = handler.integer_value(text, v.fits_int64() ? v.as_int() : 0, v.fits_int64());
+        break;
+      }
       case Kind::Float: ok = handler.float_value(v.as_double()); break;
       case Kind::String:
         ok = (node.flags & kKeyNode) ? handler.key(v.as_string()) : handler.string_value(v.as_string());
@@ -242,12 +254,16 @@ bool emit(Value value, JsonHandler& handler) {
   return true;
 }
 
-bool json_equal(Value a, Value b) {
+namespace {
+
+// Compares `a` and `b` one level deep: scalars completely, containers by
+// size, handing their child pairs to `nested` (which compares them later).
+template <class Nested>
+bool shallow_equal(Value a, Value b, Nested&& nested) {
   if (a.is_number() && b.is_number()) {
     if (a.is_integer() && b.is_integer()) {
       // Texts are canonical, and one that does not fit 64 bits never equals
-      // one that does. (Two fitting integers' texts would share the one
-      // formatting buffer integer_text() uses: compare values instead.)
+      // one that does.
       if (a.fits_int64() != b.fits_int64()) return false;
       if (a.fits_int64()) return a.as_int() == b.as_int();
       return a.integer_text() == b.integer_text();
@@ -261,23 +277,166 @@ bool json_equal(Value a, Value b) {
     case Kind::String: return a.as_string() == b.as_string();
     case Kind::Array: {
       if (a.size() != b.size()) return false;
-      auto ia = a.elements().begin();
       auto ib = b.elements().begin();
-      for (; ia != a.elements().end(); ++ia, ++ib) {
-        if (!json_equal(*ia, *ib)) return false;
-      }
+      for (const Value element : a.elements()) nested(element, *ib++);
       return true;
     }
     case Kind::Object: {
       if (a.size() != b.size()) return false;
-      for (const auto& member : a.members()) {
+      for (const auto member : a.members()) {
         const auto other = b.find(member.key);
-        if (!other || !json_equal(member.value, *other)) return false;
+        if (!other) return false;
+        nested(member.value, *other);
       }
       return true;
     }
     default: return false;
   }
 }
+
+}  // namespace
+
+bool json_equal(Value a, Value b) {
+  // Iterative: two documents nested as deep as the reader allows compare
+  // without using the stack (uniqueItems over two 49,000-deep arrays
+  // overflowed it). Scalars, the common case, allocate nothing.
+  std::vector<std::pair<Value, Value>> pending;
+  const auto nested = [&](Value x, Value y) { pending.emplace_back(x, y); };
+  if (!shallow_equal(a, b, nested)) return false;
+  while (!pending.empty()) {
+    const auto [x, y] = pending.back();
+    pending.pop_back();
+    if (!shallow_equal(x, y, nested)) return false;
+  }
+  return true;
+}
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {
+  // splitmix64's finalizer.
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+// A hash consistent with json::json_equal (numbers by value, objects in any
+// order), computed from emit()'s events so that depth costs no stack.
+class HashHandler final : public JsonHandler {
+public:
+  std::uint64_t result() const { return m_result; }
+
+  bool null_value() override { return deliver(0x6e756c6cULL); }
+  bool bool_value(bool value) override { return deliver(value ? 0x74727565ULL : 0x66616c73ULL); }
+  bool integer_value(std::string_view text, std::int64_t value, bool fits) override {
+    double d = fits ? static_cast<double>(value) : std::strtod(std::string(text).c_str(), nullptr);
+    return number(d);
+  }
+  bool float_value(double value) override { return number(value); }
+  bool string_value(std::string_view value) override {
+    return deliver(mix(std::hash<std::string_view>{}(value) ^ 0x737472ULL));
+  }
+  bool begin_object() override {
+    m_levels.push_back({true, 0x6f626aULL, 0});
+    return true;
+  }
+  bool key(std::string_view name) override {
+    m_levels.back().key_hash = std::hash<std::string_view>{}(name);
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool begin_array() override {
+    m_levels.push_back({false, 0x617272ULL, 0});
+    return true;
+  }
+  bool end_array() override { return close(); }
+
+private:
+  struct Level {
+    bool object;
+    std::uint64_t accumulator;
+    std::uint64_t key_hash;
+  };
+  bool number(double value) {
+    if (value == 0) value = 0;  // -0 == 0
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    return deliver(mix(bits ^ 0x6e756dULL));
+  }
+  bool deliver(std::uint64_t hash) {
+    if (m_levels.empty()) {
+      m_result = hash;
+    } else if (m_levels.back().object) {
+      m_levels.back().accumulator += mix(m_levels.back().key_hash ^ mix(hash));  // order-free
+    } else {
+      m_levels.back().accumulator = mix(m_levels.back().accumulator * 31 + hash);
+    }
+    return true;
+  }
+  bool close() {
+    const std::uint64_t hash = mix(m_levels.back().accumulator);
+    m_levels.pop_back();
+    return deliver(hash);
+  }
+  std::vector<Level> m_levels;
+  std::uint64_t m_result = 0;
+};
+
+
+}  // namespace
+
+std::uint64_t json_hash(Value value) {
+  HashHandler handler;
+  emit(value, handler);
+  return handler.result();
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> find_equal_items(Value array) {
+  std::size_t first = 0;
+  std::size_t second = 0;
+  if (array.size() <= 16) {
+    std::size_t i = 0;
+    for (const Value a : array.elements()) {
+      std::size_t j = 0;
+      for (const Value b : array.elements()) {
+        if (j > i && json_equal(a, b)) return std::pair(i, j);
+        ++j;
+      }
+      ++i;
+    }
+    return std::nullopt;
+  }
+  std::vector<Value> items;
+  items.reserve(array.size());
+  for (const Value element : array.elements()) items.push_back(element);
+  std::vector<std::pair<std::uint64_t, std::size_t>> hashes;
+  hashes.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) hashes.emplace_back(json_hash(items[i]), i);
+  std::sort(hashes.begin(), hashes.end());
+  bool found = false;
+  for (std::size_t start = 0; start < hashes.size();) {
+    std::size_t end = start + 1;
+    while (end < hashes.size() && hashes[end].first == hashes[start].first) ++end;
+    for (std::size_t a = start; a < end; ++a) {
+      for (std::size_t b = a + 1; b < end; ++b) {
+        const std::size_t i = hashes[a].second;
+        const std::size_t j = hashes[b].second;
+        if (json_equal(items[i], items[j]) &&
+            (!found || std::max(i, j) < second)) {
+          first = std::min(i, j);
+          second = std::max(i, j);
+          found = true;
+        }
+      }
+    }
+    start = end;
+  }
+  if (!found) return std::nullopt;
+  return std::pair(first, second);
+}
+
 
 }  // namespace fixturegen::json

@@ -20,9 +20,17 @@ namespace {
 // The keys seen so far in one open object, to refuse duplicates. Keys are
 // views: into the input text when they had no escapes (the common case, no
 // copy), else into strings this set owns. Small objects use a linear scan;
-// large ones a hash set.
+// large ones a hash set. The views point into this object (a short owned
+// key lives inside its std::string), so a KeySet never moves or copies:
+// the reader keeps them in a deque, which never relocates its elements.
 class KeySet {
 public:
+  KeySet() = default;
+  KeySet(const KeySet&) = delete;
+  KeySet& operator=(const KeySet&) = delete;
+  KeySet(KeySet&&) = delete;
+  KeySet& operator=(KeySet&&) = delete;
+
   void clear() {
     m_keys.clear();
     m_owned.clear();
@@ -200,9 +208,11 @@ private:
   const ReaderOptions& m_options;
   std::optional<ParseError> m_error;
 
-  // Open containers: true = object. Key sets parallel the open objects.
+  // Open containers: true = object. Key sets parallel the open objects,
+  // one per object depth, reused by the next object at that depth. A deque:
+  // opening a deeper object must not move the key sets of the outer ones.
   std::vector<bool> m_stack;
-  std::vector<KeySet> m_keys;
+  std::deque<KeySet> m_keys;
   std::size_t m_object_depth = 0;
   std::string m_scratch;  // decoded strings that needed unescaping
 };

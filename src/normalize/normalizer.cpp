@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <optional>
 #include <numeric>
 
 namespace fixturegen::normalize {
@@ -94,6 +95,8 @@ public:
   bool end_array() override { return end_container(false); }
 
   std::string stop_reason() const override { return m_reason; }
+  // The error behind a stop that was not the input's fault, if any.
+  const std::optional<Error>& error() const { return m_error; }
 
 private:
   struct Frame {
@@ -166,6 +169,9 @@ private:
             if (is_string) {
               auto scrubbed = m_rules.scrub(compiled, text);
               if (!scrubbed) {
+                // Kept whole: its kind (a match PCRE2 could not decide is a
+                // config error) must survive the reader's parse error.
+                m_error = scrubbed.error();
                 fail(scrubbed.error().message);
                 return Verdict::Failed;
               }
@@ -277,6 +283,7 @@ private:
   json::Kind m_replacement_kind = json::Kind::Null;
   std::string m_replacement;
   std::string m_reason;
+  std::optional<Error> m_error;
 };
 
 }  // namespace
@@ -295,7 +302,12 @@ Expected<std::string> normalize_text(std::string_view input, const CompiledRules
   // output alone would be hundreds of megabytes.
   json::ReaderOptions options;
   options.max_depth = kMaxNormalizeDepth;
-  if (auto error = json::read_json(input, normalizer, options)) return Error::check(error->to_string());
+  if (auto error = json::read_json(input, normalizer, options)) {
+    if (const std::optional<Error>& cause = normalizer.error()) {
+      return Error{cause->kind, error->to_string(), cause->hint, {}};
+    }
+    return Error::check(error->to_string());
+  }
   out += '\n';
   return out;
 }

@@ -1,7 +1,6 @@
 #include <fixturegen/normalize/rules.hpp>
 
 #include <fmt/format.h>
-#include <pcre2.h>
 
 namespace fixturegen::normalize {
 
@@ -62,18 +61,6 @@ std::vector<std::string_view> builtin_profile_names() { return {"default", "rock
 
 // --- compiled form ---------------------------------------------------------
 
-class Regex {
-public:
-  explicit Regex(pcre2_code* code) : m_code(code) {}
-  ~Regex() { pcre2_code_free(m_code); }
-  Regex(const Regex&) = delete;
-  Regex& operator=(const Regex&) = delete;
-  pcre2_code* code() const { return m_code; }
-
-private:
-  pcre2_code* m_code;
-};
-
 bool CompiledRules::has_zero_suffix(std::string_view key) const {
   for (const auto& suffix : m_rules.zero_suffixes) {
     if (key.ends_with(suffix)) return true;
@@ -82,28 +69,14 @@ bool CompiledRules::has_zero_suffix(std::string_view key) const {
 }
 
 Expected<std::string> CompiledRules::scrub(const CompiledPathRule& rule, std::string_view text) const {
-  std::string out(text.size() + 64, '\0');
-  for (int attempt = 0; attempt < 8; ++attempt) {
-    PCRE2_SIZE out_len = out.size();
-    const int rc = pcre2_substitute(
-        rule.regex->code(), reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0,
-        PCRE2_SUBSTITUTE_GLOBAL | PCRE2_SUBSTITUTE_OVERFLOW_LENGTH, nullptr, nullptr,
-        reinterpret_cast<PCRE2_SPTR>(rule.rule.replacement.data()), rule.rule.replacement.size(),
-        reinterpret_cast<PCRE2_UCHAR*>(out.data()), &out_len);
-    if (rc == PCRE2_ERROR_NOMEMORY) {
-      out.resize(out_len);
-      continue;
-    }
-    if (rc < 0) {
-      PCRE2_UCHAR message[256];
-      pcre2_get_error_message(rc, message, sizeof message);
-      return Error::check(fmt::format("scrub rule at \"{}\" failed: {}", rule.rule.at.text(),
-                                      reinterpret_cast<const char*>(message)));
-    }
-    out.resize(out_len);
-    return out;
+  Expected<std::string> scrubbed = rule.regex->replace_all(text, rule.rule.replacement);
+  if (!scrubbed) {
+    Error error = std::move(scrubbed).error();
+    error.message = fmt::format("scrub rule at \"{}\" failed{}: {}", rule.rule.at.text(),
+                                m_rules.source.empty() ? std::string() : " (" + m_rules.source + ")", error.message);
+    return error;
   }
-  return Error::check(fmt::format("scrub rule at \"{}\": replacement keeps growing", rule.rule.at.text()));
+  return scrubbed;
 }
 
 Expected<CompiledRules> compile_rules(NormalizeRules rules) {
@@ -123,18 +96,12 @@ Expected<CompiledRules> compile_rules(NormalizeRules rules) {
   for (const auto& rule : rules.path_rules) {
     CompiledRules::CompiledPathRule entry{rule, nullptr};
     if (rule.action == Action::Scrub) {
-      int error_code = 0;
-      PCRE2_SIZE error_offset = 0;
-      pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(rule.pattern.data()), rule.pattern.size(),
-                                       PCRE2_UTF, &error_code, &error_offset, nullptr);
-      if (code == nullptr) {
-        PCRE2_UCHAR message[256];
-        pcre2_get_error_message(error_code, message, sizeof message);
-        return Error::usage(fmt::format("{}: scrub rule at \"{}\": invalid pattern \"{}\" at offset {}: {}",
-                                        rules.source, rule.at.text(), rule.pattern, error_offset,
-                                        reinterpret_cast<const char*>(message)));
+      Expected<Regex> regex = Regex::compile(rule.pattern);
+      if (!regex) {
+        return Error::usage(fmt::format("{}: scrub rule at \"{}\": invalid pattern \"{}\": {}", rules.source,
+                                        rule.at.text(), rule.pattern, regex.error().message));
       }
-      entry.regex = std::make_shared<const Regex>(code);
+      entry.regex = std::make_shared<const Regex>(std::move(*regex));
     }
     compiled.m_path_rules.push_back(std::move(entry));
   }

@@ -13,8 +13,6 @@ namespace fixturegen::scenario {
 
 namespace {
 
-constexpr std::string_view kAdditionalProperties = "/additionalProperties";
-
 Expected<std::shared_ptr<const json::Document>> parse_schema(std::string_view text, std::string_view where) {
   auto document = std::make_shared<json::Document>();
   if (std::optional<json::ParseError> error = json::Document::parse(text, *document)) {
@@ -24,6 +22,16 @@ Expected<std::shared_ptr<const json::Document>> parse_schema(std::string_view te
   return std::shared_ptr<const json::Document>(std::move(document));
 }
 
+// A schema that does not compile ($ref cycle, unresolvable remote $ref, a
+// bad keyword) is a broken setup, not drift: the validator reports it as a
+// plain error, here it becomes a configuration error (exit 2).
+Error schema_compile_error(Error error, std::string message) {
+  if (error.kind == ErrorKind::Check) error.kind = ErrorKind::Config;
+  error.message = std::move(message);
+  if (error.hint.empty()) error.hint = "fix the schema, or the scenario it was compiled from, and run again";
+  return error;
+}
+
 }  // namespace
 
 std::filesystem::path schema_file_in(const std::filesystem::path& dir, std::string_view type) {
@@ -31,10 +39,7 @@ std::filesystem::path schema_file_in(const std::filesystem::path& dir, std::stri
 }
 
 bool is_not_allowed_violation(const schema::Violation& violation) {
-  const std::string& pointer = violation.schema_pointer;
-  return pointer.size() >= kAdditionalProperties.size() &&
-         pointer.compare(pointer.size() - kAdditionalProperties.size(), kAdditionalProperties.size(),
-                         kAdditionalProperties) == 0;
+  return violation.kind == schema::ViolationKind::AdditionalProperty;
 }
 
 Expected<TypeSchemas> TypeSchemas::from_scenarios(const ScenarioSet& scenarios,
@@ -47,18 +52,16 @@ Expected<TypeSchemas> TypeSchemas::from_scenarios(const ScenarioSet& scenarios,
                                 ? ProjectPaths::defaults().scenarios
                                 : scenarios.scenarios().front().file.parent_path().generic_string();
   for (const Scenario& scenario : scenarios.scenarios()) {
-    // Validate against exactly the bytes `fixturegen schemas` would write.
-    Expected<std::string> text = compile_schema_text(scenario);
-    if (!text) return std::move(text).error();
+    // The document `fixturegen schemas` writes out, built once and
+    // compiled as is (no text round trip).
     const std::string id = schema_id(scenario.name);
-    Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, id);
-    if (!document) return std::move(document).error();
-    schemas.m_store->add(id, *document);
-    Expected<schema::Validator> validator = schema::Validator::compile(*document, id, *schemas.m_store, options);
+    auto document = std::make_shared<const json::Document>(compile_schema(scenario));
+    schemas.m_store->add(id, document);
+    Expected<schema::Validator> validator = schema::Validator::compile(document, id, *schemas.m_store, options);
     if (!validator) {
       Error error = std::move(validator).error();
-      error.message = fmt::format("schema compiled from {}: {}", scenario.file.generic_string(), error.message);
-      return error;
+      std::string message = fmt::format("schema compiled from {}: {}", scenario.file.generic_string(), error.message);
+      return schema_compile_error(std::move(error), std::move(message));
     }
     schemas.m_validators.emplace(scenario.name, std::make_unique<schema::Validator>(std::move(*validator)));
   }
@@ -133,8 +136,8 @@ Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const s
   Expected<schema::Validator> validator = schema::Validator::compile(*document, uri, *m_store, m_options);
   if (!validator) {
     Error error = std::move(validator).error();
-    error.message = fmt::format("schema {}: {}", file.generic_string(), error.message);
-    return error;
+    std::string message = fmt::format("schema {}: {}", file.generic_string(), error.message);
+    return schema_compile_error(std::move(error), std::move(message));
   }
   return std::make_unique<schema::Validator>(std::move(*validator));
 }
@@ -165,7 +168,9 @@ Expected<CaptureCheck> TypeSchemas::check(json::Value capture, bool strict) {
                             type_source_hint(*result.type))});
     return result;
   }
-  for (schema::Violation& violation : (*validator)->validate(capture)) {
+  Expected<std::vector<schema::Violation>> violations = (*validator)->validate(capture);
+  if (!violations) return std::move(violations).error();
+  for (schema::Violation& violation : *violations) {
     if (!is_not_allowed_violation(violation)) {
       result.errors.push_back(std::move(violation));
       continue;

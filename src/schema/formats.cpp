@@ -1,6 +1,6 @@
 #include "formats.hpp"
 
-#include "regex.hpp"
+#include "ecma_regex.hpp"
 
 #include <array>
 #include <cmath>
@@ -173,7 +173,8 @@ bool numeric_in_range(json::Value value, bool is_unsigned, int bits) {
   if (!value.fits_int64()) {
     // Beyond int64: only uint64 can still hold it (up to 2^64 - 1).
     if (!is_unsigned || bits != 64) return false;
-    const std::string_view text = value.integer_text();
+    const json::IntegerText integer = value.integer_text();
+    const std::string_view text = integer.view();
     if (!text.empty() && text.front() == '-') return false;
     constexpr std::string_view max = "18446744073709551615";
     return text.size() < max.size() || (text.size() == max.size() && text <= max);
@@ -481,8 +482,7 @@ bool is_uuid(std::string_view text) {
 }
 
 bool is_regex(std::string_view text) {
-  std::string error;
-  return Regex::compile(text, error) != nullptr;
+  return compile_ecma_regex(text).has_value();
 }
 
 bool is_json_pointer(std::string_view text) {

@@ -1,5 +1,6 @@
 #include "numbers.hpp"
 
+#include <algorithm>
 #include <charconv>
 #include <cmath>
 #include <string_view>
@@ -22,7 +23,13 @@ struct DecimalView {
 DecimalView decimal_of(json::Value number, char (&buffer)[64]) {
   DecimalView view;
   if (number.is_integer()) {
-    std::string_view text = number.integer_text();
+    // A fitting integer's digits live in `integer`, which ends here: they
+    // are copied into the caller's buffer. Bigger ones live in the document.
+    const json::IntegerText integer = number.integer_text();
+    std::string_view text = integer.view();
+    if (number.fits_int64()) {
+      text = std::string_view(buffer, static_cast<std::size_t>(std::copy(text.begin(), text.end(), buffer) - buffer));
+    }
     if (!text.empty() && text.front() == '-') text.remove_prefix(1);
     view.digits = text;
   } else {

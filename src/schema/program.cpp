@@ -8,10 +8,13 @@
 
 #include <fixturegen/json/pointer.hpp>
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
+#include <optional>
 #include <bit>
 #include <cstddef>
 #include <string>
@@ -22,8 +25,30 @@ namespace fixturegen::schema {
 namespace {
 
 // Nesting of schema applications (instance depth times $ref/allOf chains).
-// Deeper instances are reported instead of overflowing the stack.
+// Deeper is an error ("cannot validate"), never a verdict and never a
+// stack overflow: a level costs about 1 KiB of stack, so 1,024 levels
+// need about 1 MiB. A thread with less (ulimit -s 1024) stops earlier, at
+// kStackReserve above the end of its stack.
 constexpr std::uint32_t kMaxDepth = 1024;
+// What one level's own work may still need below the last check: building
+// a message, a PCRE2 match (the JIT has its own stack), fmt.
+constexpr std::size_t kStackReserve = 256 * 1024;
+
+// The lowest address this thread's validation may reach, or null when the
+// stack's bounds are unknown (then only kMaxDepth bounds it).
+const char* thread_stack_floor() {
+  thread_local const char* const floor = [] {
+    pthread_attr_t attributes;
+    if (pthread_getattr_np(pthread_self(), &attributes) != 0) return static_cast<const char*>(nullptr);
+    void* low = nullptr;
+    std::size_t size = 0;
+    const bool known = pthread_attr_getstack(&attributes, &low, &size) == 0;
+    pthread_attr_destroy(&attributes);
+    if (!known || size <= kStackReserve) return static_cast<const char*>(nullptr);
+    return static_cast<const char*>(low) + kStackReserve;
+  }();
+  return floor;
+}
 
 std::uint8_t instance_bits(json::Value value) {
   switch (value.kind()) {
@@ -39,54 +64,12 @@ std::uint8_t instance_bits(json::Value value) {
   return 0;
 }
 
-std::string type_names(std::uint8_t mask) {
-  // "number" already admits integers.
-  if ((mask & kNumberBit) != 0) mask = static_cast<std::uint8_t>(mask & ~kIntegerBit);
-  static constexpr std::pair<std::uint8_t, std::string_view> names[] = {
-      {kObjectBit, "object"},   {kArrayBit, "array"},   {kStringBit, "string"},
-      {kIntegerBit, "integer"}, {kNumberBit, "number"}, {kBooleanBit, "boolean"},
-      {kNullBit, "null"}};
-  std::vector<std::string_view> parts;
-  for (const auto& [bit, name] : names) {
-    if ((mask & bit) != 0) parts.push_back(name);
-  }
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += (i + 1 == parts.size()) ? " or " : ", ";
-    out += parts[i];
-  }
-  return out;
-}
-
 std::size_t code_points(std::string_view text) {
   std::size_t count = 0;
   for (const char c : text) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
   }
   return count;
-}
-
-std::string plural(std::uint64_t count, std::string_view word) {
-  std::string out = std::to_string(count);
-  out += ' ';
-  if (count == 1) {
-    out += word;
-  } else if (word == "property") {
-    out += "properties";
-  } else {
-    out += word;
-    out += 's';
-  }
-  return out;
-}
-
-// A schema number as written, integral floats without their ".0" (the
-// engine writes "minimum": 0.0 for unsigned fields).
-std::string number_text(json::Value number) {
-  if (number.is_float() && is_integral(number) && std::abs(number.as_double()) < 1e15) {
-    return std::to_string(static_cast<long long>(number.as_double()));
-  }
-  return compact_json(number);
 }
 
 const PropertyEntry* find_entry(const std::vector<PropertyEntry>& entries, std::string_view key) {
@@ -100,131 +83,6 @@ const PropertyEntry* find_entry(const std::vector<PropertyEntry>& entries, std::
       entries.begin(), entries.end(), key,
       [](const PropertyEntry& entry, std::string_view k) { return entry.key < k; });
   return (found != entries.end() && found->key == key) ? &*found : nullptr;
-}
-
-std::uint64_t mix(std::uint64_t x) {
-  // splitmix64's finalizer.
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-// A hash consistent with json::json_equal (numbers by value, objects in any
-// order), computed from emit()'s events so that depth costs no stack.
-class HashHandler final : public json::JsonHandler {
-public:
-  std::uint64_t result() const { return m_result; }
-
-  bool null_value() override { return deliver(0x6e756c6cULL); }
-  bool bool_value(bool value) override { return deliver(value ? 0x74727565ULL : 0x66616c73ULL); }
-  bool integer_value(std::string_view text, std::int64_t value, bool fits) override {
-    double d = fits ? static_cast<double>(value) : std::strtod(std::string(text).c_str(), nullptr);
-    return number(d);
-  }
-  bool float_value(double value) override { return number(value); }
-  bool string_value(std::string_view value) override {
-    return deliver(mix(std::hash<std::string_view>{}(value) ^ 0x737472ULL));
-  }
-  bool begin_object() override {
-    m_levels.push_back({true, 0x6f626aULL, 0});
-    return true;
-  }
-  bool key(std::string_view name) override {
-    m_levels.back().key_hash = std::hash<std::string_view>{}(name);
-    return true;
-  }
-  bool end_object() override { return close(); }
-  bool begin_array() override {
-    m_levels.push_back({false, 0x617272ULL, 0});
-    return true;
-  }
-  bool end_array() override { return close(); }
-
-private:
-  struct Level {
-    bool object;
-    std::uint64_t accumulator;
-    std::uint64_t key_hash;
-  };
-  bool number(double value) {
-    if (value == 0) value = 0;  // -0 == 0
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, &value, sizeof bits);
-    return deliver(mix(bits ^ 0x6e756dULL));
-  }
-  bool deliver(std::uint64_t hash) {
-    if (m_levels.empty()) {
-      m_result = hash;
-    } else if (m_levels.back().object) {
-      m_levels.back().accumulator += mix(m_levels.back().key_hash ^ mix(hash));  // order-free
-    } else {
-      m_levels.back().accumulator = mix(m_levels.back().accumulator * 31 + hash);
-    }
-    return true;
-  }
-  bool close() {
-    const std::uint64_t hash = mix(m_levels.back().accumulator);
-    m_levels.pop_back();
-    return deliver(hash);
-  }
-  std::vector<Level> m_levels;
-  std::uint64_t m_result = 0;
-};
-
-std::uint64_t hash_value(json::Value value) {
-  HashHandler handler;
-  json::emit(value, handler);
-  return handler.result();
-}
-
-// The first pair of equal items (i < j), if any. Small arrays compare all
-// pairs; larger ones only items whose hashes collide.
-bool find_duplicate(json::Value array, std::size_t& first, std::size_t& second) {
-  if (array.size() <= 16) {
-    std::size_t i = 0;
-    for (const json::Value a : array.elements()) {
-      std::size_t j = 0;
-      for (const json::Value b : array.elements()) {
-        if (j > i && json::json_equal(a, b)) {
-          first = i;
-          second = j;
-          return true;
-        }
-        ++j;
-      }
-      ++i;
-    }
-    return false;
-  }
-  std::vector<json::Value> items;
-  items.reserve(array.size());
-  for (const json::Value element : array.elements()) items.push_back(element);
-  std::vector<std::pair<std::uint64_t, std::size_t>> hashes;
-  hashes.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) hashes.emplace_back(hash_value(items[i]), i);
-  std::sort(hashes.begin(), hashes.end());
-  bool found = false;
-  for (std::size_t start = 0; start < hashes.size();) {
-    std::size_t end = start + 1;
-    while (end < hashes.size() && hashes[end].first == hashes[start].first) ++end;
-    for (std::size_t a = start; a < end; ++a) {
-      for (std::size_t b = a + 1; b < end; ++b) {
-        const std::size_t i = hashes[a].second;
-        const std::size_t j = hashes[b].second;
-        if (json::json_equal(items[i], items[j]) &&
-            (!found || std::max(i, j) < second)) {
-          first = std::min(i, j);
-          second = std::max(i, j);
-          found = true;
-        }
-      }
-    }
-    start = end;
-  }
-  return found;
 }
 
 }  // namespace
@@ -250,7 +108,9 @@ struct Frame {
   std::vector<PathSegment> path;
   std::vector<std::uint32_t> scope;  // dynamic scope: resources entered
   std::uint32_t depth = 0;
-  void* match_data = nullptr;
+  // Set when something could not be decided: the run's answer is this error.
+  std::optional<Error> error;
+  const char* stack_floor = thread_stack_floor();
 };
 
 // Which members/items of one instance the schemas applied so far have
@@ -275,32 +135,6 @@ struct Eval {
   }
 };
 
-// Borrows the program's match data, or makes one when another thread holds it.
-struct ScratchLease {
-  explicit ScratchLease(const Program& program) : m_program(program) {
-    if (!program.m_scratch_busy.test_and_set(std::memory_order_acquire)) {
-      data = program.m_scratch.get();
-    } else {
-      m_own = std::make_unique<MatchScratch>();
-      data = m_own->get();
-    }
-  }
-  ~ScratchLease() {
-    if (!m_own) m_program.m_scratch_busy.clear(std::memory_order_release);
-  }
-  ScratchLease(const ScratchLease&) = delete;
-  ScratchLease& operator=(const ScratchLease&) = delete;
-
-  void* data = nullptr;
-
-private:
-  const Program& m_program;
-  std::unique_ptr<MatchScratch> m_own;
-};
-
-namespace {
-
-}  // namespace
 
 std::string KeywordPointers::operator[](std::uint32_t keyword) const {
   const KeywordRef& ref = m_refs[keyword];
@@ -325,16 +159,62 @@ std::string instance_pointer(const Frame& frame) {
   return out;
 }
 
-RawViolation& report(Frame& frame, const KeywordPointers& pointers,
-                     std::uint32_t keyword, Op op, std::string message) {
+// The kind of a violation reported by an instruction of `op`.
+ViolationKind kind_of(Op op) {
+  switch (op) {
+    case Op::False: return ViolationKind::FalseSchema;
+    case Op::Type: return ViolationKind::Type;
+    case Op::Enum: return ViolationKind::Enum;
+    case Op::Const: return ViolationKind::Const;
+    case Op::MultipleOf: return ViolationKind::MultipleOf;
+    case Op::Minimum: return ViolationKind::Minimum;
+    case Op::Maximum: return ViolationKind::Maximum;
+    case Op::ExclusiveMinimum: return ViolationKind::ExclusiveMinimum;
+    case Op::ExclusiveMaximum: return ViolationKind::ExclusiveMaximum;
+    case Op::MinLength: return ViolationKind::MinLength;
+    case Op::MaxLength: return ViolationKind::MaxLength;
+    case Op::Pattern: return ViolationKind::Pattern;
+    case Op::Format: return ViolationKind::Format;
+    case Op::MinItems: return ViolationKind::MinItems;
+    case Op::MaxItems: return ViolationKind::MaxItems;
+    case Op::UniqueItems: return ViolationKind::UniqueItems;
+    case Op::Contains: return ViolationKind::Contains;
+    case Op::MinProperties: return ViolationKind::MinProperties;
+    case Op::MaxProperties: return ViolationKind::MaxProperties;
+    case Op::Object: return ViolationKind::Required;  // the one report an Object table makes itself
+    case Op::DependentRequired: return ViolationKind::DependentRequired;
+    case Op::AnyOf: return ViolationKind::AnyOf;
+    case Op::OneOf: return ViolationKind::OneOf;
+    case Op::Not: return ViolationKind::Not;
+    default: return ViolationKind::Other;  // applicators report through their subschemas
+  }
+}
+
+// Where a run gave up, for an error message: the instance pointer, its
+// middle cut out when it is long (a 1,000-level path is not read).
+std::string where_undecided(const Frame& frame) {
+  if (frame.path.empty()) return "the capture";
+  std::string pointer = instance_pointer(frame);
+  if (pointer.size() > 160) pointer = pointer.substr(0, 80) + "/.../" + pointer.substr(pointer.size() - 60);
+  return pointer;
+}
+
+RawViolation& report(Frame& frame, const KeywordPointers& pointers, std::uint32_t keyword, Op op,
+                     std::string message, ViolationKind kind) {
   RawViolation raw;
   raw.violation.instance_pointer = instance_pointer(frame);
   raw.violation.schema_pointer = pointers[keyword];
   raw.violation.message = std::move(message);
+  raw.violation.kind = kind;
   raw.op = op;
   raw.depth = frame.path.size();
   frame.out->push_back(std::move(raw));
   return frame.out->back();
+}
+
+RawViolation& report(Frame& frame, const KeywordPointers& pointers, std::uint32_t keyword, Op op,
+                     std::string message) {
+  return report(frame, pointers, keyword, op, std::move(message), kind_of(op));
 }
 
 struct PathGuard {
@@ -358,23 +238,29 @@ PathSegment index_segment(std::size_t index) { return PathSegment{{}, index, fal
 }  // namespace
 
 bool Program::match(std::uint32_t regex, std::string_view text, Frame& frame) const {
-  return regexes[regex]->search(text, frame.match_data);
+  Expected<bool> matched = regexes[regex].search(text);
+  if (matched) return *matched;
+  if (!frame.error) {
+    Error error = std::move(matched).error();
+    error.message = "cannot validate " + where_undecided(frame) + ": " + error.message;
+    frame.error = std::move(error);
+  }
+  return false;
 }
 
-bool Program::run_valid(json::Value instance) const {
-  ScratchLease lease(*this);
+Expected<bool> Program::run_valid(json::Value instance) const {
   Frame frame;
-  frame.match_data = lease.data;
-  return run<false>(root, instance, frame, nullptr);
+  const bool valid = run<false>(root, instance, frame, nullptr);
+  if (frame.error) return std::move(*frame.error);
+  return valid;
 }
 
-std::vector<Violation> Program::run_collect(json::Value instance) const {
-  ScratchLease lease(*this);
+Expected<std::vector<Violation>> Program::run_collect(json::Value instance) const {
   std::vector<RawViolation> raw;
   Frame frame;
-  frame.match_data = lease.data;
   frame.out = &raw;
   run<true>(root, instance, frame, nullptr);
+  if (frame.error) return std::move(*frame.error);
   std::vector<Violation> out;
   out.reserve(raw.size());
   for (RawViolation& violation : raw) out.push_back(std::move(violation.violation));
@@ -385,12 +271,15 @@ template <bool Collect>
 bool Program::run(SchemaId id, json::Value value, Frame& frame, Eval* eval) const {
   const CompiledSchema& schema = schemas[id];
   if (schema.first == schema.last) return true;
-  if (frame.depth >= kMaxDepth) {
-    if constexpr (Collect) {
-      report(frame, pointers, code[schema.first].keyword, Op::False,
-             "the value nests too deeply to validate (more than " + std::to_string(kMaxDepth) +
-                 " schema levels)");
-    }
+  if (frame.error) return false;  // the answer is the error now
+  const auto* here = static_cast<const char*>(__builtin_frame_address(0));
+  if (frame.depth >= kMaxDepth || here < frame.stack_floor) {
+    frame.error = Error::config(
+        "cannot validate " + where_undecided(frame) + ": the value nests too deeply to validate (" +
+            (frame.depth >= kMaxDepth ? "more than " + std::to_string(kMaxDepth) + " schema levels"
+                                      : "this thread's stack ends after " + std::to_string(frame.depth) + " schema levels") +
+            ")",
+        "no engine output nests this deep: look at what the capture holds there");
     return false;
   }
   ++frame.depth;
@@ -522,7 +411,8 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
       if (!value.is_string()) return true;
       const std::string_view text = value.as_string();
       // Bytes bound code points from above, code points bound bytes / 4.
-      if (in.op == Op::MinLength && text.size() >= in.n * 4) return true;
+      // (Divided, not multiplied: n * 4 wraps around for n >= 2^62.)
+      if (in.op == Op::MinLength && text.size() / 4 >= in.n) return true;
       if (in.op == Op::MaxLength && text.size() <= in.n) return true;
       const std::size_t length = code_points(text);
       if (in.op == Op::MinLength ? length >= in.n : length <= in.n) return true;
@@ -539,7 +429,7 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
       if (!value.is_string() || match(in.a, value.as_string(), frame)) return true;
       if constexpr (Collect) {
         report(frame, pointers, in.keyword, in.op,
-               "expected a string matching the pattern " + quote(regexes[in.a]->source(), 100) +
+               "expected a string matching the pattern " + quote(regexes[in.a].source(), 100) +
                    ", found " + compact_json(value));
       }
       return false;
@@ -589,7 +479,8 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
             report(frame, pointers, table.additional_keyword, Op::False,
                    "item " + std::to_string(index) + " is not allowed (" +
                        (table.is_prefix_items ? "items" : "additionalItems") +
-                       " is false; at most " + plural(table.items.size(), "item") + ")");
+                       " is false; at most " + plural(table.items.size(), "item") + ")",
+                   ViolationKind::AdditionalItems);
           }
         } else if (table.additional != kNoSchema) {
           item_ok = run<Collect>(table.additional, element, frame, nullptr);
@@ -619,9 +510,9 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
 
     case Op::UniqueItems: {
       if (!value.is_array() || value.size() < 2) return true;
-      std::size_t first = 0;
-      std::size_t second = 0;
-      if (!find_duplicate(value, first, second)) return true;
+      const std::optional<std::pair<std::size_t, std::size_t>> equal = json::find_equal_items(value);
+      if (!equal) return true;
+      const auto [first, second] = *equal;
       if constexpr (Collect) {
         std::size_t index = 0;
         json::Value item = value;
@@ -740,6 +631,7 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
             for (RawViolation& raw : inner) {
               raw.violation.message =
                   "property name " + quote(member.key) + " is invalid: " + raw.violation.message;
+              raw.violation.kind = ViolationKind::PropertyName;
               frame.out->push_back(std::move(raw));
             }
           }
@@ -877,7 +769,8 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
             if constexpr (Collect) {
               report(frame, pointers, in.keyword, Op::False,
                      "item " + std::to_string(index) +
-                         " is not allowed (unevaluatedItems is false)");
+                         " is not allowed (unevaluatedItems is false)",
+                     ViolationKind::UnevaluatedItems);
             }
           } else {
             item_ok = run<Collect>(in.a, element, frame, nullptr);
@@ -906,7 +799,8 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
             if constexpr (Collect) {
               report(frame, pointers, in.keyword, Op::False,
                      "property " + quote(member.key) +
-                         " is not allowed (unevaluatedProperties is false)");
+                         " is not allowed (unevaluatedProperties is false)",
+                     ViolationKind::UnevaluatedProperty);
             }
           } else {
             member_ok = run<Collect>(in.a, member.value, frame, nullptr);
@@ -965,7 +859,8 @@ bool Program::exec_object(const Instruction& in, json::Value value, Frame& frame
         if constexpr (Collect) {
           report(frame, pointers, table.additional_keyword, Op::False,
                  "property " + quote(member.key) +
-                     " is not allowed (additionalProperties is false)");
+                     " is not allowed (additionalProperties is false)",
+                 ViolationKind::AdditionalProperty);
         }
       } else if (!run<Collect>(table.additional, member.value, frame, nullptr)) {
         ok = false;

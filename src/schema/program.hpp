@@ -2,7 +2,7 @@
 
 #include "formats.hpp"
 #include "numbers.hpp"
-#include "regex.hpp"
+#include "ecma_regex.hpp"
 
 #include <fixturegen/json/document.hpp>
 #include <fixturegen/schema/validator.hpp>
@@ -194,8 +194,10 @@ struct Eval;
 
 class Program {
 public:
-  bool run_valid(json::Value instance) const;
-  std::vector<Violation> run_collect(json::Value instance) const;
+  // An Error when the answer cannot be decided (a pattern PCRE2 gave up
+  // on, an instance nested deeper than the stack allows): never a verdict.
+  Expected<bool> run_valid(json::Value instance) const;
+  Expected<std::vector<Violation>> run_collect(json::Value instance) const;
 
   // Filled by the compiler.
   std::vector<std::shared_ptr<const json::Document>> documents;  // kept alive
@@ -207,7 +209,7 @@ public:
   std::vector<Divisor> divisors;
   std::vector<Bound> bounds;
   std::vector<json::Value> bound_values;  // the schema's own number, for messages
-  std::vector<std::unique_ptr<Regex>> regexes;
+  std::vector<Regex> regexes;
   std::vector<ObjectTable> objects;
   std::vector<TupleTable> tuples;
   std::vector<ContainsTable> contains;
@@ -231,10 +233,6 @@ private:
   bool match(std::uint32_t regex, std::string_view text, Frame& frame) const;
   void report_alternatives(const Instruction& instruction, const std::vector<SchemaId>& branches,
                            json::Value value, Frame& frame) const;
-
-  mutable MatchScratch m_scratch;
-  mutable std::atomic_flag m_scratch_busy = ATOMIC_FLAG_INIT;
-  friend struct ScratchLease;
 };
 
 // Compiles `root` (a Value of `document`) with everything it references.

@@ -20,10 +20,13 @@ struct SplitUri {
   std::string_view fragment;
   bool has_fragment = false;
 };
+// The views point into `uri`: splitting a temporary string does not compile.
 SplitUri split_fragment(std::string_view uri);
+SplitUri split_fragment(std::string&& uri) = delete;
 
-// The URI without its fragment ("http://x/y#" -> "http://x/y").
+// The URI without its fragment ("http://x/y#" -> "http://x/y"), a view into `uri`.
 std::string_view strip_fragment(std::string_view uri);
+std::string_view strip_fragment(std::string&& uri) = delete;
 
 // Decodes %XX escapes; returns false on a malformed escape.
 bool percent_decode(std::string_view text, std::string& out);

@@ -38,6 +38,7 @@ expect "schemas is idempotent" 0 "$bin" schemas --scenarios "$data/scenarios" --
 cmp -s "$out/widget.schema.json" "$tmp/widget.before" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL schemas: bytes changed on rerun"; }
 echo ' ' >>"$out/widget.schema.json"
 echo '{}' >"$out/gone.schema.json"
+echo gone.schema.json >>"$out/.fixturegen-schemas.manifest"  # as if written by an earlier run
 rm "$out/widget_detail.schema.json"
 expect "schemas --check drift" 1 "$bin" schemas --scenarios "$data/scenarios" --out "$out" --check
 contains "check names stale" "$tmp/err" "stale:   $out/widget.schema.json"
@@ -114,8 +115,122 @@ expect "validate bad format" 2 "$bin" validate "${sc[@]}" --format yaml "$data/c
 mkdir -p "$tmp/empty_repo/fixtures_generated" "$tmp/empty_repo/scenarios" && cp "$data"/scenarios/*.json "$tmp/empty_repo/scenarios/"
 expect "validate empty corpus" 1 bash -c "cd '$tmp/empty_repo' && '$bin' validate"
 contains "empty corpus message" "$tmp/err" "no captures under fixtures_generated/: regen was never run"
-contains "empty corpus hint" "$tmp/err" 'just regen'
+contains "empty corpus hint names the command (issue 6.17)" "$tmp/err" 'run `fixturegen regen` (or `just regen`)'
 expect "validate unreadable scenarios" 2 "$bin" validate --scenarios "$tmp/badsc" "$data/captures"
+
+# ---- one bad file is that file's result (issue 6.4, 6.15) ------------------------
+mixed="$tmp/mixed"; mkdir -p "$mixed"
+cp "$data/captures/detail.json" "$mixed/a_ok.json"
+cp "$data/captures/widget/ok.json" "$mixed/c_ok.json"
+# Unreadable: mode 000, read as an unprivileged user (root reads anything).
+echo '{"command": "widget"}' >"$mixed/b_unreadable.json"; chmod 000 "$mixed/b_unreadable.json"
+chmod 755 "$tmp" "$mixed"
+as_user=()
+if [[ $(id -u) == 0 ]]; then as_user=(setpriv --reuid=65534 --regid=65534 --clear-groups); fi
+if "${as_user[@]}" cat "$mixed/b_unreadable.json" >/dev/null 2>&1 || ! "${as_user[@]}" "$bin" --version >/dev/null 2>&1; then
+  echo "note: cannot make a file unreadable here (no setpriv to an unprivileged user): unreadable-capture checks not run"
+  failed=$((failed + 1))
+else
+  expect "unreadable capture: the rest are checked, exit 3 (issue 6.15)" 3 "${as_user[@]}" "$bin" validate "${sc[@]}" "$mixed"
+  contains "unreadable: others reported (issue 6.15)" "$tmp/out" "ok   $mixed/c_ok.json  (widget)"
+  contains "unreadable: its own result (issue 6.15)" "$tmp/out" "ERROR $mixed/b_unreadable.json  (no type)"
+  contains "unreadable: says why (issue 6.15)" "$tmp/out" "io error: cannot read $mixed/b_unreadable.json"
+  last_line "unreadable: summary (issue 6.15)" "$tmp/out" "2 passed, 0 failed, 1 error"
+  contains "unreadable: run error (issue 6.15)" "$tmp/err" "fixturegen: error: 1 of 3 capture(s) could not be checked"
+  expect "unreadable capture, json (issue 6.15)" 3 "${as_user[@]}" "$bin" validate "${sc[@]}" --format json "$mixed"
+  python3 - "$tmp/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL json with an unreadable capture (issue 6.15)"; }
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert (r["passed"], r["failed"], r["errored"]) == (2, 0, 1), r
+f = r["files"][1]
+assert f["status"] == "error" and f["error"]["kind"] == "io" and "cannot read" in f["error"]["message"], f
+assert [x["status"] for x in r["files"]] == ["passed", "error", "passed"], r
+PY
+  expect "unreadable capture, junit (issue 6.15)" 3 "${as_user[@]}" "$bin" validate "${sc[@]}" --format junit "$mixed"
+  python3 - "$tmp/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL junit with an unreadable capture (issue 6.15)"; }
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot()
+assert (s.get("tests"), s.get("failures"), s.get("errors")) == ("3", "0", "1"), s.attrib
+e = s.findall("testcase/error")
+assert len(e) == 1 and e[0].get("type") == "io", [x.attrib for x in e]
+PY
+  # Drift and an unreadable file: the more severe (3) wins.
+  cp "$data/captures_bad/"*.json "$mixed/"
+  expect "drift + unreadable: exit 3 (issue 6.15)" 3 "${as_user[@]}" "$bin" validate "${sc[@]}" "$mixed"
+  rm -f "$mixed/b_unreadable.json"
+  for f in "$data/captures_bad/"*.json; do rm -f "$mixed/$(basename "$f")"; done
+fi
+
+# Schemas that do not compile are configuration errors (2), the captures of
+# other types are still checked.
+broken="$tmp/broken_schemas"; mkdir -p "$broken"
+"$bin" schemas --scenarios "$data/scenarios" --out "$broken" >/dev/null 2>&1
+echo '{"$ref": "#/definitions/a", "definitions": {"a": {"$ref": "#/definitions/b"}, "b": {"$ref": "#/definitions/a"}}}' >"$broken/widget_detail.schema.json"
+expect "\$ref cycle: exit 2 (issue 6.15)" 2 "$bin" validate "${sc[@]}" --schemas "$broken" "$mixed"
+contains "\$ref cycle: other types checked (issue 6.15)" "$tmp/out" "ok   $mixed/c_ok.json  (widget)"
+contains "\$ref cycle: named (issue 6.15)" "$tmp/out" "ERROR $mixed/a_ok.json"
+contains "\$ref cycle: config error (issue 6.15)" "$tmp/out" "config error: schema $broken/widget_detail.schema.json"
+echo '{"$ref": "missing.schema.json"}' >"$broken/widget_detail.schema.json"
+expect "unresolvable remote \$ref: exit 2 (issue 6.15)" 2 "$bin" validate "${sc[@]}" --schemas "$broken" --format junit "$mixed"
+python3 - "$tmp/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL junit with a broken schema (issue 6.15)"; }
+import sys, xml.etree.ElementTree as ET
+s = ET.parse(sys.argv[1]).getroot()
+assert (s.get("tests"), s.get("failures"), s.get("errors")) == ("2", "0", "1"), s.attrib
+assert s.find("testcase/error").get("type") == "config"
+PY
+# Drift beside a broken schema: configuration (2) outranks drift (1).
+cp "$data/captures/widget/extra_key.json" "$mixed/d_extra.json"
+expect "drift + broken schema: exit 2 (issue 6.15)" 2 "$bin" validate "${sc[@]}" --strict --schemas "$broken" "$mixed"
+contains "drift still reported (issue 6.15)" "$tmp/out" "FAIL $mixed/d_extra.json"
+
+# A capture too big for the memory limit: bad_alloc in a worker is that
+# file's error, not std::terminate (issue 6.4).
+big="$tmp/big"; mkdir -p "$big"
+cp "$data/captures/detail.json" "$big/a.json"; cp "$data/captures/widget/ok.json" "$big/c.json"
+truncate -s 4G "$big/b_huge.json"
+if ! (ulimit -v 1048576 && "$bin" --version >/dev/null 2>&1); then
+  echo "note: the binary does not start under ulimit -v (a sanitizer build reserves terabytes): out-of-memory check not run"
+else
+  expect "out of memory in a worker: exit 3, not 134 (issue 6.4)" 3 bash -c "ulimit -v 1048576 && exec '$bin' validate --scenarios '$data/scenarios' '$big'"
+  contains "out of memory: the file's error (issue 6.4)" "$tmp/out" "ERROR $big/b_huge.json"
+  contains "out of memory: says so (issue 6.4)" "$tmp/out" "out of memory"
+  contains "out of memory: others checked (issue 6.4)" "$tmp/out" "ok   $big/c.json  (widget)"
+fi
+rm -f "$big/b_huge.json"
+
+# ---- hostile file names (issue 6.14) ----------------------------------------------
+names="$tmp/names"; mkdir -p "$names"
+nl_name=$'new\nline.json'; esc_name=$'esc\e[31mred.json'; bad_name=$'bad\xff\xfe.json'
+for n in "$nl_name" "$esc_name" "$bad_name"; do cp "$data/captures/widget/extra_key.json" "$names/$n"; done
+expect "hostile names: text (issue 6.14)" 1 "$bin" validate "${sc[@]}" --strict "$names"
+if grep -q $'\e' "$tmp/out"; then failed=$((failed + 1)); echo "FAIL raw ESC in text output (issue 6.14)"; else passed=$((passed + 1)); fi
+contains "newline escaped (issue 6.14)" "$tmp/out" "FAIL $names/new\\nline.json  (widget)"
+contains "ESC escaped (issue 6.14)" "$tmp/out" "FAIL $names/esc\\x1b[31mred.json  (widget)"
+contains "invalid UTF-8 escaped (issue 6.14)" "$tmp/out" "FAIL $names/bad\\xff\\xfe.json  (widget)"
+[[ $(grep -c '^FAIL ' "$tmp/out") == 3 ]] && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL one line per hostile name (issue 6.14)"; }
+expect "hostile names: junit (issue 6.14)" 1 "$bin" validate "${sc[@]}" --strict --format junit "$names"
+python3 - "$tmp/out" <<'PY' && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL junit with hostile names is not well-formed (issue 6.14)"; }
+import sys, xml.etree.ElementTree as ET
+raw = open(sys.argv[1], "rb").read()
+raw.decode("utf-8")  # valid UTF-8
+s = ET.fromstring(raw)
+names = sorted(t.get("name").rsplit("/", 1)[1] for t in s.findall("testcase"))
+assert names == ["bad\\xff\\xfe.json", "esc\\x1b[31mred.json", "new\\nline.json"], names
+PY
+expect "hostile names: json (issue 6.14)" 1 "$bin" validate "${sc[@]}" --strict --format json "$names"
+python3 -c 'import json, sys; r = json.load(open(sys.argv[1])); assert r["failed"] == 3, r' "$tmp/out" \
+  && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL json with hostile names (issue 6.14)"; }
+
+# ---- the command line (issue 6.17) ----------------------------------------------------
+expect "unknown subcommand: exit 2 (issue 6.17)" 2 "$bin" bogus
+contains "unknown subcommand named (issue 6.17)" "$tmp/err" "fixturegen: error: unknown subcommand \`bogus\`"
+grep -q "the subcommands are: .*normalize, .*validate" "$tmp/err" && passed=$((passed + 1)) || { failed=$((failed + 1)); echo "FAIL known subcommands not listed (issue 6.17)"; cat "$tmp/err"; }
+expect "misspelt subcommand: exit 2 (issue 6.17)" 2 "$bin" -q valdiate
+contains "did you mean (issue 6.17)" "$tmp/err" "did you mean \`validate\`?"
+expect "no subcommand: exit 2" 2 "$bin"
+contains "no subcommand: says so" "$tmp/err" "subcommand is required"
+expect "drift hint names fixturegen regen (issue 6.17)" 1 "$bin" validate "${sc[@]}" --strict "$data/captures"
+contains "drift hint: fixturegen regen (issue 6.17)" "$tmp/err" 're-capture with `fixturegen regen` (or `just regen`)'
 
 echo "scenario_cli: $passed passed, $failed failed"
 ((failed == 0))

@@ -267,6 +267,26 @@ TEST_CASE("json::read_json refuses duplicate keys, naming them") {
   CHECK_FALSE(json::read_json(siblings + "null]", *std::make_unique<test::EventRecorder>()).has_value());
 }
 
+TEST_CASE("json::read_json duplicate keys after a key-set vector grows (issue 6.1)") {
+  // Escaped keys are owned by the per-depth key set; opening deeper objects
+  // adds key sets. The outer set's keys must survive that (they used to be
+  // views into strings that moved, and the duplicate "a" slipped through).
+  const json::ParseError error =
+      refusal(R"({"\u0061": {"\u0062": {"\u0063": {"\u0064": {"\u0065": 1}}}}, "a": 1})");
+  CHECK_THAT(error.message, Catch::Contains("duplicate key \"a\""));
+  // Deeper still, with long escaped keys (no small-string buffer) at every level.
+  std::string deep;
+  std::string close;
+  for (int depth = 0; depth < 200; ++depth) {
+    deep += "{\"\\u006b" + std::string(40, 'x') + std::to_string(depth) + "\": 0, \"n\": ";
+    close += "}";
+  }
+  deep += "1" + close;
+  CHECK_FALSE(json::read_json(deep, *std::make_unique<test::EventRecorder>()).has_value());
+  const std::string duplicate = deep.substr(0, deep.size() - 1) + ", \"k" + std::string(40, 'x') + "0\": 1}";
+  CHECK_THAT(refusal(duplicate).message, Catch::Contains("duplicate key \"k" + std::string(40, 'x') + "0\""));
+}
+
 TEST_CASE("json::read_json reports lines and byte columns") {
   const std::string text = "{\n  \"a\": [1,\n    2,\n    x]\n}";
   const json::ParseError error = refusal(text);

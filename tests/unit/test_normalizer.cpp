@@ -313,6 +313,19 @@ TEST_CASE("normalize::path rule scrub replaces inside strings") {
   CHECK_THAT(error.message, Catch::StartsWith("1:"));
 }
 
+TEST_CASE("normalize::scrub decides long strings, and says when it cannot (issue 6.2)") {
+  // A repeated group over a long string overflowed the JIT's default stack.
+  const NormalizeRules rules = with_paths({scrub_rule("/s", "^(a|b)*$", "ab")});
+  CHECK(normalized(R"({"s": ")" + std::string(5'000, 'a') + "\"}", rules) == "{\n  \"s\": \"ab\"\n}\n");
+  // Catastrophic backtracking: neither "matched" nor "left alone" is true,
+  // so the file is refused with a config error, not written half-scrubbed.
+  const NormalizeRules costly = with_paths({scrub_rule("/s", "(a+)+$", "x")});
+  const auto result = normalize::normalize_text(R"({"s": ")" + std::string(40, 'a') + "b\"}", compiled(costly));
+  REQUIRE_FALSE(result.has_value());
+  CHECK(result.error().kind == ErrorKind::Config);
+  CHECK_THAT(result.error().message, Catch::StartsWith("1:") && Catch::Contains("cannot be decided"));
+}
+
 TEST_CASE("normalize::compile_rules refuses a bad scrub pattern") {
   NormalizeRules rules = with_paths({scrub_rule("/s", "(unclosed", "x")});
   rules.source = "my-rules.toml";

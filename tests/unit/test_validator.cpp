@@ -10,7 +10,10 @@
 
 #include <catch2/catch.hpp>
 
+#include <pthread.h>
+
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -44,11 +47,13 @@ Validator compile(std::string_view schema_text, const ValidatorOptions& options 
 // Validates and checks that the fast path agrees with the full report.
 std::vector<Violation> check(const Validator& validator, std::string_view instance_text) {
   const auto instance = parse(instance_text);
-  const bool fast = validator.is_valid(instance->root());
-  auto violations = validator.validate(instance->root());
   INFO(instance_text);
-  CHECK(fast == violations.empty());
-  return violations;
+  const auto fast = validator.is_valid(instance->root());
+  auto violations = validator.validate(instance->root());
+  if (!fast) FAIL("is_valid gave an error: " << fast.error().message);
+  if (!violations) FAIL("validate gave an error: " << violations.error().message);
+  CHECK(*fast == violations->empty());
+  return std::move(violations).value();
 }
 
 std::vector<Violation> check(std::string_view schema_text, std::string_view instance_text,
@@ -439,10 +444,17 @@ TEST_CASE("schema::Validator deep instances do not overflow the stack") {
   std::string deep(20000, '[');
   deep += std::string(20000, ']');
   const auto document = parse(deep);
-  CHECK_FALSE(validator.is_valid(document->root()));
+  // Deeper than the validator follows: an error, not a verdict.
+  const Expected<bool> fast = validator.is_valid(document->root());
+  REQUIRE_FALSE(fast.has_value());
+  CHECK_THAT(fast.error().message, Catch::Contains("too deeply"));
   const auto violations = validator.validate(document->root());
-  REQUIRE(violations.size() == 1);
-  CHECK(violations[0].message.find("too deeply") != std::string::npos);
+  REQUIRE_FALSE(violations.has_value());
+  CHECK(violations.error().kind == ErrorKind::Config);
+  CHECK_THAT(violations.error().message, Catch::Contains("too deeply") && Catch::Contains("1024 schema levels"));
+  // Within the limit, on a normal stack: a plain answer.
+  const auto within = parse(std::string(1000, '[') + std::string(1000, ']'));
+  CHECK(validator.is_valid(within->root()).value());
 }
 
 TEST_CASE("schema::Validator is safe to share between threads") {
@@ -454,7 +466,7 @@ TEST_CASE("schema::Validator is safe to share between threads") {
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 2000; ++i) {
-        if (!validator.is_valid(good->root()) || validator.is_valid(bad->root())) ++failures[static_cast<std::size_t>(t)];
+        if (!validator.is_valid(good->root()).value() || validator.is_valid(bad->root()).value()) ++failures[static_cast<std::size_t>(t)];
       }
     });
   }
@@ -521,10 +533,10 @@ TEST_CASE("schema::Validator engine schemas accept the reference captures") {
     INFO("schema " << name);
     REQUIRE(plain.count(name) == 1);
     for (const Validator* validator : {&plain.at(name), &formats.at(name)}) {
-      const auto violations = validator->validate(document->root());
+      const auto violations = validator->validate(document->root()).value();
       for (const auto& v : violations) INFO(v.instance_pointer << ": " << v.message << " (" << v.schema_pointer << ")");
       CHECK(violations.empty());
-      CHECK(validator->is_valid(document->root()));
+      CHECK(validator->is_valid(document->root()).value());
     }
   }
 }
@@ -536,4 +548,182 @@ TEST_CASE("schema::Validator uniqueItems on large arrays") {
   const auto v = single(R"({"uniqueItems": true})", items + R"(, {"b": [7.0], "a": 7}])");
   CHECK(v.message == R"(expected unique items, found item 500 equal to item 7 ({"a": 7, "b": [7]}))");
   CHECK(valid(R"({"uniqueItems": true})", "[" + std::string("0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, -0.0") + "]") == false);
+}
+
+TEST_CASE("schema::Validator pattern over a long capture string is decided (issue 6.2)") {
+  // The JIT ran out of its default stack and the error read as "no match".
+  const std::string schema = R"({"properties": {"x": {"type": "string", "pattern": "^(a|b)*$"}}})";
+  CHECK(valid(schema, R"({"command": "run", "x": ")" + std::string(3'000, 'a') + "\"}"));
+  CHECK(valid(schema, R"({"command": "run", "x": ")" + std::string(100'000, 'b') + "\"}"));
+  CHECK(single(schema, R"({"x": ")" + std::string(3'000, 'a') + "c\"}").schema_pointer == "/properties/x/pattern");
+}
+
+TEST_CASE("schema::Validator a pattern PCRE2 cannot decide is an error, not a violation (issue 6.2)") {
+  ValidatorOptions options;
+  options.pattern_match_limit = 100'000;
+  const Validator validator =
+      compile(R"({"properties": {"x": {"patternProperties": {"(a+)+$": true}, "properties": {"y": {"pattern": "(a+)+$"}}}}})",
+              options);
+  const std::string aaab = std::string(40, 'a') + "b";
+  for (const std::string& text : {R"({"x": {"y": ")" + aaab + "\"}}", R"({"x": {")" + aaab + "\": 1}}"}) {
+    INFO(text);
+    const auto instance = parse(text);
+    const Expected<bool> fast = validator.is_valid(instance->root());
+    REQUIRE_FALSE(fast.has_value());
+    CHECK(fast.error().kind == ErrorKind::Config);
+    const Expected<std::vector<Violation>> full = validator.validate(instance->root());
+    REQUIRE_FALSE(full.has_value());
+    CHECK(full.error().code() == ExitCode::UsageError);
+    CHECK_THAT(full.error().message, Catch::Contains("cannot be decided") && Catch::Contains("(a+)+$"));
+  }
+  // What it can decide, it still answers.
+  CHECK(check(validator, R"({"x": {"y": "aaa"}})").empty());
+}
+
+TEST_CASE("schema::Validator $dynamicRef resolves through its own anchor (issue 6.3)") {
+  // The compiler compared the $dynamicAnchor with a view into a temporary
+  // URI string (ASan: heap-use-after-free). Long URIs keep the strings off
+  // the small-string buffer, so the sanitizer build sees any such view.
+  const std::string strict_tree = R"({
+    "$id": "https://example.com/a/path/long/enough/to/leave/the/small/string/buffer/strict-tree.json",
+    "$dynamicAnchor": "node", "$ref": "tree.json", "unevaluatedProperties": false,
+    "$defs": {"tree": {"$id": "tree.json", "$dynamicAnchor": "node", "type": "object",
+      "properties": {"data": true, "children": {"type": "array", "items": {"$dynamicRef": "#node"}}}}}})";
+  const auto options = draft2020();
+  CHECK(valid(strict_tree, R"({"children": [{"data": 1}]})", options));
+  // The misspelt key is caught only when "#node" resolves dynamically to
+  // the strict tree (statically it is the lenient tree.json).
+  const Violation misspelt = single(strict_tree, R"({"children": [{"daat": 1}]})", options);
+  CHECK_THAT(misspelt.instance_pointer, Catch::StartsWith("/children/0"));
+  CHECK_THAT(misspelt.message, Catch::Contains("\"daat\" is not allowed"));
+}
+
+TEST_CASE("schema::Validator huge counts and pointer indices do not wrap around (issue 6.6)") {
+  // minLength * 4 wrapped to 0 for 2^62: the empty string was accepted.
+  const std::string min_length = R"({"minLength": 4611686018427387904})";
+  CHECK_THAT(single(min_length, R"("")").message, Catch::Contains("expected at least 4611686018427387904 characters"));
+  CHECK_FALSE(valid(min_length, R"("abcdefgh")"));
+  CHECK(valid(R"({"maxLength": 4611686018427387904})", R"("abc")"));
+  CHECK(valid(R"({"minItems": 9223372036854775807, "maxItems": 9223372036854775807})", "[]") == false);
+
+  SchemaStore store;
+  const auto error_of = [&](std::string_view text) {
+    auto result = Validator::compile(parse(text), "", store);
+    REQUIRE_FALSE(result.has_value());
+    return result.error().message;
+  };
+  // Beyond 64 bits: refused, naming where (it is not "no limit").
+  CHECK_THAT(error_of(R"({"properties": {"x": {"minLength": 18446744073709551616}}})"),
+             Catch::Contains("/properties/x/minLength") && Catch::Contains("2^63"));
+  // 2^64 as an array index wrapped around to element 0.
+  const std::string wrapped = error_of(R"({"definitions": {"arr": [{"type": "string"}]},
+                                          "properties": {"x": {"$ref": "#/definitions/arr/18446744073709551616"}}})");
+  CHECK_THAT(wrapped, Catch::Contains("points at nothing") && Catch::Contains("/properties/x/$ref"));
+  CHECK_THAT(error_of(R"({"definitions": {"arr": [{"type": "string"}]}, "$ref": "#/definitions/arr/1"})"),
+             Catch::Contains("points at nothing"));
+  CHECK(valid(R"({"definitions": {"arr": [{"type": "string"}]}, "$ref": "#/definitions/arr/0"})", R"("x")"));
+}
+
+namespace {
+
+// Runs `job` on a thread with a stack of `bytes`, as under `ulimit -s`.
+void on_small_stack(std::size_t bytes, const std::function<void()>& job) {
+  pthread_attr_t attributes;
+  REQUIRE(pthread_attr_init(&attributes) == 0);
+  REQUIRE(pthread_attr_setstacksize(&attributes, bytes) == 0);
+  pthread_t thread;
+  const auto entry = [](void* argument) -> void* {
+    (*static_cast<const std::function<void()>*>(argument))();
+    return nullptr;
+  };
+  REQUIRE(pthread_create(&thread, &attributes, entry, const_cast<std::function<void()>*>(&job)) == 0);
+  pthread_attr_destroy(&attributes);
+  REQUIRE(pthread_join(thread, nullptr) == 0);
+}
+
+}  // namespace
+
+TEST_CASE("schema::Validator deep instances on a small stack are an error, not a crash (issue 6.5)") {
+  // About 1 KiB of stack per level: 1,030 levels overflowed a 1 MiB stack
+  // (ulimit -s 1024) before the 1,024-level limit was reached.
+  const auto validator = compile(R"({"items": {"$ref": "#"}, "properties": {"a": {"$ref": "#"}}})");
+  const auto arrays = parse(std::string(1030, '[') + std::string(1030, ']'));
+  std::string objects;
+  for (int i = 0; i < 1030; ++i) objects += R"({"a": )";
+  objects += "1" + std::string(1030, '}');
+  const auto nested_objects = parse(objects);
+  std::vector<std::string> errors;
+  on_small_stack(1024 * 1024, [&] {
+    for (const json::Value root : {arrays->root(), nested_objects->root()}) {
+      const Expected<bool> fast = validator.is_valid(root);
+      const auto full = validator.validate(root);
+      errors.push_back(fast ? std::string("no error") : fast.error().message);
+      errors.push_back(full ? std::string("no error") : full.error().message);
+    }
+  });
+  REQUIRE(errors.size() == 4);
+  for (const std::string& error : errors) CHECK_THAT(error, Catch::Contains("nests too deeply"));
+}
+
+TEST_CASE("schema::Validator uniqueItems over deep arrays does not recurse (issue 6.5)") {
+  // json_equal recursed: two 49,000-deep arrays (inside the reader's
+  // 50,000 limit) overflowed the stack.
+  const std::string deep = std::string(49'000, '[') + std::string(49'000, ']');
+  const auto document = parse("[" + deep + ", " + deep + "]");
+  const Violation duplicate = single(R"({"uniqueItems": true})", "[" + deep + ", " + deep + "]");
+  CHECK_THAT(duplicate.message, Catch::Contains("item 1 equal to item 0"));
+  CHECK(json::json_equal(document->root(), document->root()));
+  const auto other = parse("[" + deep + ", " + std::string(49'000, '[') + "1" + std::string(49'000, ']') + "]");
+  CHECK(valid(R"({"uniqueItems": true})", "[" + deep + ", " + std::string(49'000, '[') + "1" + std::string(49'000, ']') + "]"));
+  CHECK_FALSE(json::json_equal(document->root(), other->root()));
+}
+
+TEST_CASE("schema::Validator honours $schema (issue 6.16)") {
+  // Compiled with the default draft (07), a 2020-12 schema is still read as
+  // 2020-12: prefixItems/items rather than items/additionalItems.
+  const std::string tuple = R"({"prefixItems": [{"type": "integer"}], "items": false})";
+  CHECK_FALSE(valid(tuple, "[1]"));  // draft-07: `items: false` allows no item at all
+  for (const std::string_view uri : {"https://json-schema.org/draft/2020-12/schema",
+                                     "https://json-schema.org/draft/2020-12/schema#"}) {
+    INFO(uri);
+    const std::string declared = R"({"$schema": ")" + std::string(uri) + R"(", "prefixItems": [{"type": "integer"}], "items": false})";
+    CHECK(valid(declared, "[1]"));
+    CHECK_FALSE(valid(declared, R"(["a string"])"));
+    CHECK(single(declared, "[1, 2]").message == "item 1 is not allowed (items is false; at most 1 item)");
+  }
+  // draft-07, with or without '#', even when the caller asked for 2020-12.
+  for (const std::string_view uri : {"http://json-schema.org/draft-07/schema#", "http://json-schema.org/draft-07/schema"}) {
+    const std::string declared = R"({"$schema": ")" + std::string(uri) + R"(", "items": [{"type": "integer"}], "additionalItems": false})";
+    CHECK(single(declared, "[1, 2]", draft2020()).schema_pointer == "/additionalItems");
+  }
+  // Anything else is a config error naming the schema.
+  SchemaStore store;
+  const auto unknown = Validator::compile(parse(R"({"$schema": "http://json-schema.org/draft-04/schema#"})"),
+                                          "file:///schemas/run.schema.json", store);
+  REQUIRE_FALSE(unknown.has_value());
+  CHECK(unknown.error().kind == ErrorKind::Config);
+  CHECK_THAT(unknown.error().message, Catch::Contains("draft-04") && Catch::Contains("file:///schemas/run.schema.json"));
+  CHECK_FALSE(Validator::compile(parse(R"({"$schema": 7})"), "x.json", store).has_value());
+}
+
+TEST_CASE("schema::Violation kind names the rule that was broken") {
+  using schema::ViolationKind;
+  const auto kind_of = [](std::string_view schema_text, std::string_view instance, const ValidatorOptions& options = {}) {
+    return single(schema_text, instance, options).kind;
+  };
+  CHECK(kind_of(R"({"type": "string"})", "1") == ViolationKind::Type);
+  CHECK(kind_of(R"({"required": ["a"]})", "{}") == ViolationKind::Required);
+  CHECK(kind_of(R"({"additionalProperties": false})", R"({"a": 1})") == ViolationKind::AdditionalProperty);
+  CHECK(kind_of(R"({"properties": {"a": false}})", R"({"a": 1})") == ViolationKind::FalseSchema);
+  CHECK(kind_of(R"({"enum": [1, 2]})", "3") == ViolationKind::Enum);
+  CHECK(kind_of(R"({"const": 1})", "3") == ViolationKind::Const);
+  CHECK(kind_of(R"({"pattern": "^a"})", R"("b")") == ViolationKind::Pattern);
+  CHECK(kind_of(R"({"minimum": 1})", "0") == ViolationKind::Minimum);
+  CHECK(kind_of(R"({"maxLength": 1})", R"("ab")") == ViolationKind::MaxLength);
+  CHECK(kind_of(R"({"items": [true], "additionalItems": false})", "[1, 2]") == ViolationKind::AdditionalItems);
+  CHECK(kind_of(R"({"uniqueItems": true})", "[1, 1]") == ViolationKind::UniqueItems);
+  CHECK(kind_of(R"({"propertyNames": {"maxLength": 1}})", R"({"ab": 1})") == ViolationKind::PropertyName);
+  CHECK(kind_of(R"({"unevaluatedProperties": false})", R"({"a": 1})", draft2020()) == ViolationKind::UnevaluatedProperty);
+  CHECK(schema::kind_name(ViolationKind::AdditionalProperty) == "additional_property");
+  CHECK(schema::kind_name(ViolationKind::Type) == "type");
 }

@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fixturegen::json {
@@ -20,6 +21,29 @@ std::string_view kind_name(Kind kind);  // "null", "boolean", "integer", ...
 class Document;
 class Value;
 bool emit(Value value, JsonHandler& handler);
+
+// An integer's exact decimal text. It owns the digits of an integer that
+// fits 64 bits (formatted on demand: storing text for every integer would
+// double the tape); a bigger one's text is owned by its Document. Views are
+// handed out only from a named IntegerText, never from a temporary, so a
+// view cannot outlive the digits it shows (it once pointed into a shared
+// per-thread buffer that the next call overwrote).
+class IntegerText {
+public:
+  std::string_view view() const& { return m_external.data() != nullptr ? m_external : std::string_view(m_digits, m_length); }
+  std::string_view view() const&& = delete;
+  operator std::string_view() const& { return view(); }  // NOLINT: implicit, as std::string's
+  operator std::string_view() const&& = delete;
+  std::string str() const { return std::string(view()); }
+  bool operator==(std::string_view other) const { return view() == other; }
+  bool operator==(const IntegerText& other) const { return view() == other.view(); }
+
+private:
+  friend class Value;
+  char m_digits[20] = {};       // int64: at most 19 digits and a sign
+  std::uint8_t m_length = 0;
+  std::string_view m_external;  // into the Document, beyond 64 bits
+};
 
 // A read-only handle to one value inside a Document: a pointer and an index,
 // cheap to copy. Valid as long as its Document lives and is not moved from.
@@ -42,7 +66,7 @@ public:
   // always the exact decimal text (canonical: no "-0", no leading zeros).
   bool fits_int64() const;
   std::int64_t as_int() const;
-  std::string_view integer_text() const;
+  IntegerText integer_text() const;
   // Any number as the nearest double.
   double as_double() const;
   std::string_view as_string() const;
@@ -205,5 +229,14 @@ bool emit(Value value, JsonHandler& handler);
 // JSON equality as JSON Schema defines it for `enum`, `const` and
 // `uniqueItems`: numbers compare by value (1 == 1.0), objects ignore order.
 bool json_equal(Value a, Value b);
+
+// A hash consistent with json_equal (equal values hash alike: numbers by
+// value, objects in any member order). Iterative, as json_equal.
+std::uint64_t json_hash(Value value);
+
+// The first pair of json_equal items of `array` (first < second, the
+// smallest second), for `uniqueItems`. Small arrays compare all pairs;
+// larger ones only items whose json_hash collide.
+std::optional<std::pair<std::size_t, std::size_t>> find_equal_items(Value array);
 
 }  // namespace fixturegen::json

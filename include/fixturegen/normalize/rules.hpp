@@ -1,6 +1,7 @@
 #pragma once
 
 #include <fixturegen/core/error.hpp>
+#include <fixturegen/core/regex.hpp>
 #include <fixturegen/normalize/selector.hpp>
 
 #include <memory>
@@ -60,8 +61,6 @@ NormalizeRules rocky_current_profile();
 // "default", "rocky-current"; nullopt for anything else.
 std::optional<NormalizeRules> builtin_profile(std::string_view name);
 std::vector<std::string_view> builtin_profile_names();
-
-class Regex;  // a compiled PCRE2 pattern (rules.cpp)
 
 // Rules prepared for the hot path: one hash lookup per key, regexes
 // compiled once. Built by compile_rules; shared read-only.

@@ -1,30 +1,11 @@
-#include "regex.hpp"
+#include "ecma_regex.hpp"
 
-#include <pcre2.h>
-
+#include <string>
 #include <utility>
 
 namespace fixturegen::schema {
 
 namespace {
-
-// WTF-8 lone surrogates (ED A0..BF xx) become U+FFFD so that PCRE2's UTF
-// check accepts the subject. Only called after PCRE2 refused it.
-std::string replace_lone_surrogates(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (std::size_t i = 0; i < text.size(); ++i) {
-    const auto byte = static_cast<unsigned char>(text[i]);
-    if (byte == 0xED && i + 2 < text.size() &&
-        static_cast<unsigned char>(text[i + 1]) >= 0xA0) {
-      out += "\xEF\xBF\xBD";
-      i += 2;
-      continue;
-    }
-    out += text[i];
-  }
-  return out;
-}
 
 // ECMA-262 long General_Category names; PCRE2 10.42 knows the short ones.
 std::string_view short_property(std::string_view name) {
@@ -145,50 +126,13 @@ bool ecma_to_pcre(std::string_view pattern, std::string& out, std::string& error
 
 }  // namespace
 
-std::unique_ptr<Regex> Regex::compile(std::string_view source, std::string& error) {
+Expected<Regex> compile_ecma_regex(std::string_view source, const RegexOptions& regex_options) {
   std::string pattern;
-  if (!ecma_to_pcre(source, pattern, error)) return nullptr;
-  pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
-  if (context != nullptr) pcre2_set_compile_extra_options(context, PCRE2_EXTRA_ALT_BSUX);
-  int error_code = 0;
-  PCRE2_SIZE error_offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   PCRE2_UTF | PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_BSUX,
-                                   &error_code, &error_offset, context);
-  pcre2_compile_context_free(context);
-  if (code == nullptr) {
-    PCRE2_UCHAR buffer[256];
-    pcre2_get_error_message(error_code, buffer, sizeof buffer);
-    error = std::string(reinterpret_cast<const char*>(buffer)) + " at offset " +
-            std::to_string(error_offset);
-    return nullptr;
-  }
-  // JIT is an optimization only: without it pcre2_match interprets.
-  pcre2_jit_compile(code, PCRE2_JIT_COMPLETE);
-  std::unique_ptr<Regex> regex(new Regex());
-  regex->m_code = code;
-  regex->m_source = std::string(source);
-  return regex;
+  std::string error;
+  if (!ecma_to_pcre(source, pattern, error)) return Error::config(std::move(error));
+  RegexOptions options = regex_options;
+  options.flavor = RegexFlavor::Ecma262Compat;
+  return Regex::compile(pattern, options, source);
 }
-
-Regex::~Regex() { pcre2_code_free(static_cast<pcre2_code*>(m_code)); }
-
-bool Regex::search(std::string_view text, void* match_data) const {
-  auto* code = static_cast<pcre2_code*>(m_code);
-  auto* data = static_cast<pcre2_match_data*>(match_data);
-  int rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(text.data()), text.size(), 0, 0, data,
-                       nullptr);
-  if (rc <= PCRE2_ERROR_UTF8_ERR1 && rc >= PCRE2_ERROR_UTF8_ERR21) {
-    const std::string fixed = replace_lone_surrogates(text);
-    rc = pcre2_match(code, reinterpret_cast<PCRE2_SPTR>(fixed.data()), fixed.size(), 0, 0, data,
-                     nullptr);
-  }
-  // 0 means "matched, ovector too small": still a match.
-  return rc >= 0;
-}
-
-MatchScratch::MatchScratch() { m_data = pcre2_match_data_create(1, nullptr); }
-
-MatchScratch::~MatchScratch() { pcre2_match_data_free(static_cast<pcre2_match_data*>(m_data)); }
 
 }  // namespace fixturegen::schema

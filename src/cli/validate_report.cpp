@@ -1,0 +1,284 @@
+// The reports of `fixturegen validate`: text for people, JSON for scripts,
+// JUnit XML for CI dashboards.
+#include <fixturegen/cli/validate_report.hpp>
+#include <fixturegen/scenario/engine_compare_report.hpp>
+
+#include <fmt/format.h>
+#include <nlohmann/json.hpp>
+
+#include <cstdint>
+
+namespace fixturegen::cli {
+namespace {
+
+using OrderedJson = nlohmann::ordered_json;
+
+// The length of the well-formed UTF-8 sequence at the start of `text`, and
+// its code point; 0 when the bytes there are not UTF-8 (overlong forms,
+// surrogates and code points past U+10FFFF included).
+std::size_t utf8_sequence(std::string_view text, char32_t& code_point) {
+  const auto byte = [&](std::size_t i) { return static_cast<std::uint8_t>(text[i]); };
+  const std::uint8_t lead = byte(0);
+  std::size_t length = 0;
+  char32_t min = 0;
+  if (lead < 0x80) {
+    code_point = lead;
+    return 1;
+  }
+  if (lead >= 0xC2 && lead <= 0xDF) {
+    length = 2, min = 0x80, code_point = lead & 0x1Fu;
+  } else if (lead >= 0xE0 && lead <= 0xEF) {
+    length = 3, min = 0x800, code_point = lead & 0x0Fu;
+  } else if (lead >= 0xF0 && lead <= 0xF4) {
+    length = 4, min = 0x10000, code_point = lead & 0x07u;
+  } else {
+    return 0;
+  }
+  if (text.size() < length) return 0;
+  for (std::size_t i = 1; i < length; ++i) {
+    if ((byte(i) & 0xC0u) != 0x80u) return 0;
+    code_point = (code_point << 6) | (byte(i) & 0x3Fu);
+  }
+  if (code_point < min || code_point > 0x10FFFF || (code_point >= 0xD800 && code_point <= 0xDFFF)) return 0;
+  return length;
+}
+
+std::string text_violation(const schema::Violation& violation, std::string_view prefix, std::string_view schema_file) {
+  // A violation with no location is a whole-file problem (no type, no parse).
+  if (violation.instance_pointer.empty() && violation.schema_pointer.empty())
+    return fmt::format("  {}{}\n", prefix, escape_control(violation.message, false));
+  // `schema_file` names the schema the pointer is in ("schemas/run.schema.json"),
+  // so a reader can open it at the failing keyword.
+  return fmt::format("  {}{}: {}  [schema: {}#{}]\n", prefix,
+                     violation.instance_pointer.empty() ? "(root)" : escape_control(violation.instance_pointer, false),
+                     escape_control(violation.message, false), escape_control(schema_file, true),
+                     escape_control(violation.schema_pointer, false));
+}
+
+std::string text_error(const Error& error) {
+  std::string text = fmt::format("  {} error: {}\n", to_string(error.kind), escape_control(error.message, false));
+  if (!error.hint.empty()) text += fmt::format("  hint: {}\n", escape_control(error.hint, false));
+  return text;
+}
+
+std::string_view status_word(FileResult::Status status) {
+  switch (status) {
+    case FileResult::Status::Passed: return "ok  ";
+    case FileResult::Status::Failed: return "FAIL";
+    case FileResult::Status::Error: return "ERROR";
+  }
+  return "ERROR";
+}
+
+std::string_view status_name(FileResult::Status status) {
+  switch (status) {
+    case FileResult::Status::Passed: return "passed";
+    case FileResult::Status::Failed: return "failed";
+    case FileResult::Status::Error: return "error";
+  }
+  return "error";
+}
+
+OrderedJson json_violations(const std::vector<schema::Violation>& violations) {
+  OrderedJson list = OrderedJson::array();
+  for (const schema::Violation& violation : violations) {
+    list.push_back(OrderedJson{{"pointer", violation.instance_pointer},
+                               {"schema_pointer", violation.schema_pointer},
+                               {"message", violation.message}});
+  }
+  return list;
+}
+
+OrderedJson json_coverage(const scenario::CoverageReport& report) {
+  OrderedJson types = OrderedJson::array();
+  for (const auto& gaps : report.types) {
+    OrderedJson variants = OrderedJson::array();
+    for (const auto& variant : gaps.unseen_variants)
+      variants.push_back(OrderedJson{{"name", variant.name}, {"first_missing_path", variant.first_missing_path}});
+    types.push_back(OrderedJson{{"type", gaps.type},
+                                {"captures", gaps.captures},
+                                {"unobserved_paths", gaps.unobserved_paths},
+                                {"unseen_variants", std::move(variants)}});
+  }
+  return OrderedJson{{"types", std::move(types)}, {"commands_without_scenarios", report.commands_without_scenarios}};
+}
+
+
+// escape_control(), or with `keep_layout` its XML variant that keeps line
+// feeds and tabs (a report body's lines).
+std::string escape_impl(std::string_view text, bool escape_backslash, bool keep_layout) {
+  std::string escaped;
+  escaped.reserve(text.size());
+  while (!text.empty()) {
+    char32_t code_point = 0;
+    const std::size_t length = utf8_sequence(text, code_point);
+    if (length == 0) {  // not UTF-8: the byte, visibly
+      escaped += fmt::format("\\x{:02x}", static_cast<unsigned>(static_cast<std::uint8_t>(text.front())));
+      text.remove_prefix(1);
+      continue;
+    }
+    if (keep_layout && (code_point == '\n' || code_point == '\t')) {
+      escaped += static_cast<char>(code_point);
+    } else if (code_point == '\n') {
+      escaped += "\\n";
+    } else if (code_point == '\r') {
+      escaped += "\\r";
+    } else if (code_point == '\t') {
+      escaped += "\\t";
+    } else if (code_point == '\\' && escape_backslash) {
+      escaped += "\\\\";
+    } else if (code_point < 0x20 || code_point == 0x7F) {
+      escaped += fmt::format("\\x{:02x}", static_cast<unsigned>(code_point));
+    } else if ((code_point >= 0x80 && code_point <= 0x9F) || code_point == 0xFFFE || code_point == 0xFFFF) {
+      // C1 controls act on some terminals; U+FFFE/U+FFFF are not XML characters.
+      escaped += fmt::format("\\u{:04x}", static_cast<unsigned>(code_point));
+    } else {
+      escaped.append(text.substr(0, length));
+    }
+    text.remove_prefix(length);
+  }
+  return escaped;
+}
+
+}  // namespace
+
+void ValidateSummary::add(const FileResult& result) {
+  switch (result.status()) {
+    case FileResult::Status::Passed: ++passed; break;
+    case FileResult::Status::Failed: ++failed; break;
+    case FileResult::Status::Error: ++errored; break;
+  }
+  warnings += result.warnings.size();
+}
+
+std::string escape_control(std::string_view text, bool escape_backslash) {
+  return escape_impl(text, escape_backslash, false);
+}
+
+std::string xml_escape(std::string_view text) {
+  const std::string safe = escape_impl(text, false, true);
+  std::string escaped;
+  escaped.reserve(safe.size());
+  for (char c : safe) {
+    switch (c) {
+      case '&': escaped += "&amp;"; break;
+      case '<': escaped += "&lt;"; break;
+      case '>': escaped += "&gt;"; break;
+      case '"': escaped += "&quot;"; break;
+      case '\'': escaped += "&apos;"; break;
+      default: escaped += c;
+    }
+  }
+  return escaped;
+}
+
+std::string text_file(const FileResult& result) {
+  std::string text = fmt::format("{} {}  ({})\n", status_word(result.status()), escape_control(result.path, true),
+                                 result.type ? escape_control(*result.type, true) : "no type");
+  if (result.error) text += text_error(*result.error);
+  for (const schema::Violation& violation : result.errors) text += text_violation(violation, "", result.schema_file);
+  for (const schema::Violation& violation : result.warnings)
+    text += text_violation(violation, "warning: ", result.schema_file);
+  return text;
+}
+
+std::string text_summary(const ValidateSummary& summary) {
+  std::string text = fmt::format("{} passed, {} failed", summary.passed, summary.failed);
+  if (summary.errored > 0) text += fmt::format(", {} error{}", summary.errored, summary.errored == 1 ? "" : "s");
+  return text + "\n";
+}
+
+std::string text_coverage(const scenario::CoverageReport& report, bool have_scenarios) {
+  std::string text;
+  if (!have_scenarios) text += "coverage: no scenarios loaded: only commands are reported\n";
+  std::string paths;
+  std::string variants;
+  for (const auto& gaps : report.types) {
+    if (gaps.captures == 0) {
+      variants += fmt::format("  {}  (type never captured: all {} variant(s))\n", gaps.type, gaps.unseen_variants.size());
+      continue;
+    }
+    for (const std::string& path : gaps.unobserved_paths) paths += fmt::format("  {}  {}\n", gaps.type, path);
+    for (const auto& variant : gaps.unseen_variants)
+      variants += fmt::format("  {}  {}  (no capture has {})\n", gaps.type, variant.name,
+                              variant.first_missing_path);
+  }
+  if (have_scenarios) {
+    text += fmt::format("coverage: scenario paths never observed in any capture:{}\n", paths.empty() ? " none" : "");
+    text += paths;
+    text += fmt::format("coverage: variants whose shape never occurs live:{}\n", variants.empty() ? " none" : "");
+    text += variants;
+  }
+  text += fmt::format("coverage: commands captured without scenarios:{}\n",
+                      report.commands_without_scenarios.empty() ? " none" : "");
+  for (const std::string& command : report.commands_without_scenarios)
+    text += fmt::format("  {}\n", escape_control(command, true));
+  return text;
+}
+
+std::string json_report(const std::vector<FileResult>& results, const ValidateSummary& summary,
+                        const scenario::CoverageReport* coverage,
+                        const std::vector<scenario::TypeComparison>* engine_fields) {
+  OrderedJson files = OrderedJson::array();
+  for (const FileResult& result : results) {
+    OrderedJson error = nullptr;
+    if (result.error) {
+      error = OrderedJson{{"kind", to_string(result.error->kind)},
+                          {"message", result.error->message},
+                          {"hint", result.error->hint}};
+    }
+    files.push_back(OrderedJson{{"path", result.path},
+                                {"status", status_name(result.status())},
+                                {"valid", result.status() == FileResult::Status::Passed},
+                                {"type", result.type ? OrderedJson(*result.type) : OrderedJson(nullptr)},
+                                {"errors", json_violations(result.errors)},
+                                {"warnings", json_violations(result.warnings)},
+                                {"error", std::move(error)}});
+  }
+  OrderedJson report{{"files", std::move(files)},
+                     {"passed", summary.passed},
+                     {"failed", summary.failed},
+                     {"errored", summary.errored}};
+  if (coverage) report["coverage"] = json_coverage(*coverage);
+  if (engine_fields) report["coverage"]["engine_fields"] = scenario::engine_coverage_json(*engine_fields);
+  return report.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+}
+
+std::string junit_report(const std::vector<FileResult>& results, const ValidateSummary& summary) {
+  std::string xml = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
+  xml += fmt::format(
+      "<testsuite name=\"fixturegen validate\" tests=\"{}\" failures=\"{}\" errors=\"{}\" skipped=\"0\">\n",
+      results.size(), summary.failed, summary.errored);
+  for (const FileResult& result : results) {
+    xml += fmt::format("  <testcase classname=\"fixturegen.validate.{}\" name=\"{}\">\n",
+                       xml_escape(result.type ? *result.type : "unknown"), xml_escape(escape_control(result.path, true)));
+    switch (result.status()) {
+      case FileResult::Status::Passed: break;
+      case FileResult::Status::Failed: {
+        std::string body;
+        for (const schema::Violation& violation : result.errors)
+          body += text_violation(violation, "", result.schema_file);
+        xml += fmt::format("    <failure message=\"{}\" type=\"SchemaViolation\">{}</failure>\n",
+                           xml_escape(result.errors.front().message), xml_escape(body));
+        break;
+      }
+      case FileResult::Status::Error:
+        // <error>, not <failure>: the capture could not be checked, which
+        // says nothing about drift (CI dashboards show them apart).
+        xml += fmt::format("    <error message=\"{}\" type=\"{}\">{}</error>\n", xml_escape(result.error->message),
+                           to_string(result.error->kind), xml_escape(text_error(*result.error)));
+        break;
+    }
+    if (!result.warnings.empty()) {
+      std::string body;
+      for (const schema::Violation& violation : result.warnings)
+        body += text_violation(violation, "warning: ", result.schema_file);
+      xml += fmt::format("    <system-out>{}</system-out>\n", xml_escape(body));
+    }
+    xml += "  </testcase>\n";
+  }
+  xml += "</testsuite>\n";
+  return xml;
+}
+
+}  // namespace fixturegen::cli
