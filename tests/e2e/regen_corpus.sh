@@ -38,8 +38,8 @@ else
   bad "the second capture differs:"; head -40 "$work/diff.out"
 fi
 # The lock's captures (file, command, exit code, sha256) match too; only the
-# per-POC durations may differ between machines.
-strip() { grep -v '"duration_ms"' "$1"; }
+# per-POC durations and the engine's path (outside the scratch copy) differ.
+strip() { grep -v -e '"duration_ms"' -e '"command"' -e '"engine"' "$1"; }
 if diff <(strip "$src/fixtures_generated/fixturegen.lock") <(strip "$work/copy/fixtures_generated/fixturegen.lock") >"$work/lock.diff"; then
   ok "the lock file matches (durations aside)"
 else
