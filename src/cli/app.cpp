@@ -28,6 +28,9 @@ constexpr std::array kCommands{
     CommandSpec{"schemas", "Compile scenarios/ into JSON Schemas (and check they are current)", setup_schemas},
     CommandSpec{"validate", "Check captures against the schemas compiled from scenarios/", setup_validate},
     CommandSpec{"diff", "Compare captures per JSON Pointer (two paths, or the working tree with a git revision)", setup_diff},
+    CommandSpec{"review", "List pending captures (NAME.json.new) with their semantic diffs", setup_review},
+    CommandSpec{"accept", "Promote pending captures over the committed ones, atomically", setup_accept},
+    CommandSpec{"reject", "Delete pending captures, atomically", setup_reject},
 };
 
 // The subcommand the user meant when `name` is none: the known one within

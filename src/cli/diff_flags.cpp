@@ -6,17 +6,14 @@
 
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <unistd.h>
 
 namespace fixturegen::cli {
 
 void add_diff_flags(CLI::App& sub, DiffFlags& flags) {
   sub.add_flag("--all", flags.all, "Also show changes to values the normalize rules own");
-  const std::map<std::string, diff::ColorMode> colors{
-      {"auto", diff::ColorMode::Auto}, {"always", diff::ColorMode::Always}, {"never", diff::ColorMode::Never}};
   sub.add_option("--color", flags.color, "Colour: auto (a terminal and no NO_COLOR), always, never")
-      ->transform(CLI::CheckedTransformer(colors, CLI::ignore_case));
+      ->check(CLI::IsMember({"auto", "always", "never"}));
   sub.add_option("--format", flags.format, "Report format: text or json")->check(CLI::IsMember({"text", "json"}));
   auto* profile = sub.add_option("--profile", flags.profile,
                                  "Rules deciding which values are rule-owned: default, rocky-current (default: default)");
@@ -37,7 +34,10 @@ Expected<ExitCode> print_diff_report(const diff::TreeDiff& tree, const DiffFlags
   report.old_label = std::move(old_label);
   report.new_label = std::move(new_label);
   report.show_owned = flags.all;
-  report.color = flags.format == "text" && diff::color_wanted(flags.color, ::isatty(1) == 1, std::getenv("NO_COLOR"));
+  const diff::ColorMode mode = flags.color == "always" ? diff::ColorMode::Always
+                              : flags.color == "never"  ? diff::ColorMode::Never
+                                                        : diff::ColorMode::Auto;
+  report.color = flags.format == "text" && diff::color_wanted(mode, ::isatty(1) == 1, std::getenv("NO_COLOR"));
 
   for (const diff::FileDiff& file : tree.files) {
     if (file.status == diff::FileStatus::Unreadable && file.error) log::error(*file.error);

@@ -30,6 +30,20 @@ std::string git_reason(const std::string& err) {
   return line;
 }
 
+// Whether a '/'-separated path has a hidden component (".x"); "." and ".."
+// (a path above the working directory) are not hidden.
+bool has_hidden_component(std::string_view path) {
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    std::size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    const std::string_view part = path.substr(start, end - start);
+    if (!part.empty() && part.front() == '.' && part != "." && part != "..") return true;
+    start = end + 1;
+  }
+  return false;
+}
+
 // git finds its configuration, HOME and PATH in the environment: pass ours on.
 std::vector<std::string> inherited_environment() {
   std::vector<std::string> env;
@@ -103,11 +117,9 @@ Expected<std::vector<std::string>> GitRevisionTree::list() const {
     if (end == std::string::npos) end = out.size();
     std::string name = out.substr(start, end - start);
     start = end + 1;
-    const std::string_view base = std::string_view(name).substr(name.rfind('/') + 1);
     // As io::list_json_files: *.json, hidden entries skipped.
     if (name.size() < 5 || name.compare(name.size() - 5, 5, ".json") != 0) continue;
-    if (!base.empty() && base.front() == '.') continue;
-    if (name.find("/.") != std::string::npos) continue;
+    if (has_hidden_component(name)) continue;
     files.push_back(std::move(name));
   }
   std::sort(files.begin(), files.end());
@@ -142,6 +154,8 @@ Expected<std::vector<std::string>> WorkingTree::list() const {
     auto found = io::list_json_files(root);
     if (!found) return std::move(found).error();
     for (const fs::path& file : *found) {
+      // Only captures, as on the git side (a file named explicitly too).
+      if (file.extension() != ".json") continue;
       files.push_back(file.lexically_relative(m_working_dir).lexically_normal().generic_string());
     }
   }

@@ -123,8 +123,9 @@ std::string describe_cause(const Cause& cause) {
 Summary summarize(const TreeDiff& tree, const ReportOptions& options) {
   Summary summary;
   summary.files = tree.files.size();
-  // (kind, pattern, detail) -> cause; a file counts once per cause.
-  std::map<std::tuple<ChangeKind, std::string, std::string>, Cause> causes;
+  // (pattern, kind, detail) -> cause; a file counts once per cause. Among
+  // causes in as many files, a container's come before those inside it.
+  std::map<std::tuple<std::string, ChangeKind, std::string>, Cause> causes;
   for (const FileDiff& file : tree.files) {
     switch (file.status) {
       case FileStatus::Same: ++summary.same; continue;
@@ -138,14 +139,14 @@ Summary summarize(const TreeDiff& tree, const ReportOptions& options) {
     } else {
       ++summary.same;
     }
-    std::map<std::tuple<ChangeKind, std::string, std::string>, bool> seen_here;
+    std::map<std::tuple<std::string, ChangeKind, std::string>, bool> seen_here;
     for (const Change& change : file.changes) {
       if (change.owned_by_rules && !options.show_owned) {
         ++summary.hidden_changes;
         continue;
       }
       std::string detail = change.kind == ChangeKind::TypeChanged ? type_detail(change) : std::string();
-      auto key = std::make_tuple(change.kind, change.pattern, detail);
+      auto key = std::make_tuple(change.pattern, change.kind, detail);
       Cause& cause = causes[key];
       if (cause.occurrences == 0) {
         cause.kind = change.kind;
@@ -160,7 +161,7 @@ Summary summarize(const TreeDiff& tree, const ReportOptions& options) {
     }
   }
   for (auto& [key, cause] : causes) summary.causes.push_back(std::move(cause));
-  // Most files first; the map's order (kind, pattern) breaks ties.
+  // Most files first; the map's order (pattern, kind) breaks ties.
   std::stable_sort(summary.causes.begin(), summary.causes.end(),
                    [](const Cause& a, const Cause& b) { return a.files > b.files; });
   return summary;

@@ -110,7 +110,8 @@ echo '{"duration_ms": 1, "rows": 5}' > owned_a/x.json
 echo '{"duration_ms": 2, "rows": 5}' > owned_b/x.json
 expect_rc 0 "only rule-owned changes" "$BIN" diff owned_a owned_b
 expect_contains out.txt "1 rule-owned change hidden" "hidden count"
-expect_rc 1 "a rules file without the duration rule shows it" "$BIN" diff --rules /dev/null owned_a owned_b
+: > empty_rules.toml
+expect_rc 1 "a rules file without the duration rule shows it" "$BIN" diff --rules empty_rules.toml owned_a owned_b
 
 # ---- --against on a temporary git repository -----------------------------------
 expect_rc 2 "not a git repository" "$BIN" diff --against HEAD
@@ -145,10 +146,33 @@ expect_contains out.txt "1 changed, 0 added, 0 removed, 0 same (1 file)" "single
 # From a subdirectory, paths are relative to it, as git's are.
 (cd fixtures_generated && "$BIN" diff --against HEAD~1 poc >../out.txt 2>../err.txt); rc=$?
 if [[ $rc -eq 1 ]] && grep -qF "changed poc/run.json" out.txt; then pass; else fail "from a subdirectory: exit $rc $(cat out.txt err.txt | head -c 500)"; fi
+mkdir -p deep/er
+(cd deep/er && "$BIN" diff --against HEAD~1 ../../fixtures_generated >../../out.txt 2>../../err.txt); rc=$?
+if [[ $rc -eq 1 ]] && grep -qF "changed ../../fixtures_generated/poc/run.json" out.txt && grep -qF "1 changed, 1 added, 1 removed, 1 same (4 files)" out.txt; then
+  pass; else fail "paths above the working directory: exit $rc $(cat out.txt err.txt | head -c 600)"; fi
 expect_rc 2 "unknown revision" "$BIN" diff --against no-such-rev
 expect_contains err.txt "unknown revision 'no-such-rev'" "unknown revision named"
 expect_rc 2 "no captures under the path" "$BIN" diff --against HEAD nothing-here
 expect_contains err.txt "no *.json captures under nothing-here" "empty path named"
+
+# ---- pending captures: review, accept, reject ------------------------------------
+cd "$WORK" && mkdir -p pend/fixtures_generated/poc && cd pend || exit 1
+echo '{"rows": 1}' > fixtures_generated/poc/a.json
+echo '{"rows": 2}' > fixtures_generated/poc/a.json.new
+echo '{"new": 1}' > fixtures_generated/poc/b.json.new
+echo '{"same": 1}' > fixtures_generated/poc/c.json
+expect_rc 1 "review with pending changes" "$BIN" review
+expect_contains out.txt "committed → pending: 1 changed, 1 added, 0 removed, 0 same (2 files)" "review headline"
+expect_contains out.txt "~ /rows: 1 → 2" "review shows the semantic diff"
+expect_rc 2 "accept with a glob matching nothing" "$BIN" accept 'nothing*'
+expect_contains err.txt "no pending capture matches 'nothing*'" "unmatched glob named"
+expect_rc 0 "accept one by glob" "$BIN" accept 'poc/a*'
+if [[ "$(cat fixtures_generated/poc/a.json)" == '{"rows": 2}' && ! -e fixtures_generated/poc/a.json.new ]]; then pass; else fail "accept did not promote a.json.new"; fi
+[[ -e fixtures_generated/poc/b.json.new ]] && pass || fail "accept touched a capture its glob did not match"
+expect_rc 0 "reject the rest" "$BIN" reject
+if [[ ! -e fixtures_generated/poc/b.json.new && ! -e fixtures_generated/poc/b.json ]]; then pass; else fail "reject left b.json.new or created b.json"; fi
+expect_rc 0 "review with nothing pending" "$BIN" review
+expect_contains err.txt "no pending captures" "nothing pending said"
 
 echo "diff_cli: $checks checks passed, $failures failed"
 [[ $failures -eq 0 ]]

@@ -4,8 +4,10 @@
 
 #include "support.hpp"
 
+#include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/diff/capture_tree.hpp>
 #include <fixturegen/diff/json_diff.hpp>
+#include <fixturegen/diff/pending.hpp>
 #include <fixturegen/diff/report.hpp>
 #include <fixturegen/diff/rule_ownership.hpp>
 #include <fixturegen/json/document.hpp>
@@ -16,9 +18,18 @@
 #include <catch2/catch.hpp>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <chrono>
+#include <csignal>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 using namespace fixturegen;
 using diff::ChangeKind;
@@ -487,4 +498,159 @@ TEST_CASE("diff::DirectoryTree lists captures by relative path, hidden files ski
   auto empty = diff::DirectoryTree(old_dir.path() / "nope", true).list();
   REQUIRE(empty.has_value());
   CHECK(empty->empty());
+}
+
+// ---- pending captures: review, accept, reject -------------------------------------
+
+namespace {
+
+std::filesystem::path make_pending_dir(const test::ScratchDir& scratch) {
+  const auto root = scratch.path() / "fixtures_generated";
+  std::filesystem::create_directories(root / "poc");
+  std::filesystem::create_directories(root / ".hidden");
+  test::write_text(root / "poc" / "a.json", R"({"rows": 1})");
+  test::write_text(root / "poc" / "a.json.new", R"({"rows": 2})");
+  test::write_text(root / "poc" / "b.json.new", R"({"new": true})");
+  test::write_text(root / "poc" / "c.json", R"({"kept": 1})");
+  test::write_text(root / ".hidden" / "x.json.new", "{}");
+  test::write_text(root / "poc" / "notes.new", "not a capture");
+  return root;
+}
+
+std::vector<diff::PendingCapture> found_pending(const std::filesystem::path& root) {
+  auto found = diff::find_pending({root.string()});
+  INFO((found ? std::string() : found.error().message));
+  REQUIRE(found.has_value());
+  return std::move(*found);
+}
+
+}  // namespace
+
+TEST_CASE("diff::find_pending and select_pending name NAME.json.new files and filter by glob") {
+  test::ScratchDir scratch;
+  const auto root = make_pending_dir(scratch);
+  const auto pending = found_pending(root);
+  REQUIRE(pending.size() == 2);
+  CHECK(pending[0].pending == (root / "poc" / "a.json.new").generic_string());
+  CHECK(pending[0].target == (root / "poc" / "a.json").generic_string());
+  CHECK(pending[0].name == "poc/a.json");
+  CHECK(pending[1].name == "poc/b.json");
+
+  auto by_name = diff::select_pending(pending, {"poc/a*"});
+  REQUIRE(by_name.has_value());
+  REQUIRE(by_name->size() == 1);
+  CHECK(by_name->front().name == "poc/a.json");
+  auto all = diff::select_pending(pending, {});
+  REQUIRE(all.has_value());
+  CHECK(all->size() == 2);
+  auto none = diff::select_pending(pending, {"poc/a*", "nothing*"});
+  REQUIRE_FALSE(none.has_value());
+  CHECK(none.error().kind == ErrorKind::Config);
+  CHECK(none.error().message == "no pending capture matches 'nothing*'");
+  CHECK_FALSE(diff::find_pending({(root / "missing").string()}).has_value());
+}
+
+TEST_CASE("diff::CommittedSide and PendingSide pair each pending capture with its committed file") {
+  test::ScratchDir scratch;
+  const auto root = make_pending_dir(scratch);
+  const auto pending = found_pending(root);
+  auto tree = diff::diff_trees(diff::CommittedSide(pending), diff::PendingSide(pending));
+  REQUIRE(tree.has_value());
+  REQUIRE(tree->files.size() == 2);
+  CHECK(tree->files[0].status == diff::FileStatus::Changed);
+  CHECK(tree->files[0].new_name == (root / "poc" / "a.json.new").generic_string());
+  CHECK(tree->files[1].status == diff::FileStatus::Added);  // b.json is not committed yet
+}
+
+TEST_CASE("diff::accept_pending promotes and removes the .new files; reject_pending only deletes") {
+  test::ScratchDir scratch;
+  const auto root = make_pending_dir(scratch);
+  SECTION("accept") {
+    auto outcome = diff::accept_pending(found_pending(root));
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->promoted == 2);
+    CHECK(test::read_text(root / "poc" / "a.json") == R"({"rows": 2})");
+    CHECK(test::read_text(root / "poc" / "b.json") == R"({"new": true})");
+    CHECK_FALSE(std::filesystem::exists(root / "poc" / "a.json.new"));
+    CHECK_FALSE(std::filesystem::exists(root / "poc" / "b.json.new"));
+    CHECK(test::read_text(root / "poc" / "c.json") == R"({"kept": 1})");
+  }
+  SECTION("reject") {
+    auto outcome = diff::reject_pending(found_pending(root));
+    REQUIRE(outcome.has_value());
+    CHECK(outcome->removed == 2);
+    CHECK(test::read_text(root / "poc" / "a.json") == R"({"rows": 1})");
+    CHECK_FALSE(std::filesystem::exists(root / "poc" / "b.json"));
+    CHECK_FALSE(std::filesystem::exists(root / "poc" / "a.json.new"));
+    CHECK_FALSE(std::filesystem::exists(root / "poc" / "b.json.new"));
+  }
+  SECTION("a pending capture that is not JSON stops accept before anything changes") {
+    test::write_text(root / "poc" / "b.json.new", R"({"new": tr)");
+    auto outcome = diff::accept_pending(found_pending(root));
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().message.find("b.json.new:1:") != std::string::npos);
+    CHECK(test::read_text(root / "poc" / "a.json") == R"({"rows": 1})");
+    CHECK(std::filesystem::exists(root / "poc" / "a.json.new"));
+    CHECK_FALSE(std::filesystem::exists(root / "poc" / "b.json"));
+  }
+}
+
+namespace {
+
+// Every entry of `dir` by name, hidden ones too: StagedWrites' temp files are.
+std::vector<std::string> listing(const std::filesystem::path& dir) {
+  std::vector<std::string> names;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) names.push_back(entry.path().filename().string());
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+}  // namespace
+
+TEST_CASE("diff::accept_pending interrupted between two files leaves every file as it was") {
+  test::ScratchDir scratch;
+  const auto dir = scratch.path() / "poc";
+  std::filesystem::create_directories(dir);
+  test::write_text(dir / "a.json", R"({"rows": 1})");
+  test::write_text(dir / "a.json.new", R"({"rows": 2})");
+  // The second pending capture is a FIFO: reading it blocks until the test
+  // has sent SIGINT, so the interrupt lands after the first file was staged.
+  const auto fifo = dir / "b.json.new";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  const std::vector<std::string> before = listing(dir);
+  const std::vector<diff::PendingCapture> pending{
+      {(dir / "a.json.new").string(), (dir / "a.json").string(), "poc/a.json"},
+      {fifo.string(), (dir / "b.json").string(), "poc/b.json"}};
+
+  // The interrupt flag is process-wide and sticky: run in a forked copy.
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    install_interrupt_handler();
+    std::thread interrupter([&fifo] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(200));
+      ::kill(::getpid(), SIGINT);
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      // Unblock the reader if the signal went to this thread instead.
+      const int fd = ::open(fifo.c_str(), O_WRONLY | O_NONBLOCK);
+      if (fd >= 0) {
+        [[maybe_unused]] const auto written = ::write(fd, "{}", 2);
+        ::close(fd);
+      }
+    });
+    auto outcome = diff::accept_pending(pending);
+    interrupter.join();
+    int code = 0;
+    if (outcome) code = 10;
+    else if (outcome.error().kind != ErrorKind::Interrupted) code = 11;
+    ::_exit(code);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);  // 10 accepted anyway, 11 another error
+  CHECK(test::read_text(dir / "a.json") == R"({"rows": 1})");
+  CHECK(test::read_text(dir / "a.json.new") == R"({"rows": 2})");
+  CHECK_FALSE(std::filesystem::exists(dir / "b.json"));
+  CHECK(listing(dir) == before);  // no temp file left behind either
 }

@@ -30,5 +30,8 @@ CommandAction setup_validate(CLI::App& sub);
 CommandAction setup_regen(CLI::App& sub);
 CommandAction setup_status(CLI::App& sub);
 CommandAction setup_diff(CLI::App& sub);
+CommandAction setup_review(CLI::App& sub);
+CommandAction setup_accept(CLI::App& sub);
+CommandAction setup_reject(CLI::App& sub);
 
 }  // namespace fixturegen::cli

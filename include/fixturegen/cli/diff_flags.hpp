@@ -22,7 +22,7 @@ inline constexpr ExitCode kDiffTrouble = ExitCode::UsageError;
 
 struct DiffFlags {
   bool all = false;
-  diff::ColorMode color = diff::ColorMode::Auto;
+  std::string color = "auto";  // auto, always, never
   std::string format = "text";
   std::string profile;
   std::string rules_file;
