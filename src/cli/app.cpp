@@ -22,9 +22,15 @@ namespace {
 // Every subcommand, in the order `--help` lists them. Adding one is one line
 // here plus its cmd_*.cpp file.
 constexpr std::array kCommands{
+    CommandSpec{"regen", "Run the capture plan: the engine against every POC, captures normalized into the corpus", setup_regen},
+    CommandSpec{"status", "Say which captures are stale since the last regen, without running a step", setup_status},
     CommandSpec{"normalize", "Rewrite captures into stable, Python-identical bytes", setup_normalize},
     CommandSpec{"schemas", "Compile scenarios/ into JSON Schemas (and check they are current)", setup_schemas},
     CommandSpec{"validate", "Check captures against the schemas compiled from scenarios/", setup_validate},
+    CommandSpec{"diff", "Compare captures per JSON Pointer (two paths, or the working tree with a git revision)", setup_diff},
+    CommandSpec{"review", "List pending captures (NAME.json.new) with their semantic diffs", setup_review},
+    CommandSpec{"accept", "Promote pending captures over the committed ones, atomically", setup_accept},
+    CommandSpec{"reject", "Delete pending captures, atomically", setup_reject},
 };
 
 // The subcommand the user meant when `name` is none: the known one within

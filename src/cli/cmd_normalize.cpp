@@ -24,8 +24,10 @@ struct NormalizeOptions {
   std::vector<std::string> files;
 };
 
-// "-" is standard input; io::read_file reads pipes and devices until EOF.
-Expected<std::string> read_input(const std::string& file) { return io::read_file(file == "-" ? "/dev/stdin" : file); }
+// "-" is standard input. Both reads end at Ctrl-C, even while they wait.
+Expected<std::string> read_input(const std::string& file) {
+  return file == "-" ? io::read_standard_input() : io::read_file(file);
+}
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 

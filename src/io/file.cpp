@@ -1,5 +1,7 @@
 #include <fixturegen/io/file.hpp>
 
+#include <fixturegen/core/interrupt.hpp>
+
 #include <fmt/format.h>
 #include <fmt/std.h>
 
@@ -12,6 +14,7 @@
 #include <ctime>
 #include <optional>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -149,38 +152,100 @@ Expected<fs::path> nearest_existing_dir(const fs::path& dir) {
 
 }  // namespace
 
-Expected<std::string> read_file(const fs::path& path) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
-  if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
-  auto failed = [&] { return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno))); };
-  std::string content;
-  if (S_ISREG(info.st_mode)) {
-    // The size fstat gave, in as few reads as the kernel allows: no extra
-    // read to find EOF (validate reads thousands of small files).
-    content.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t size = 0;
-    while (size < content.size()) {
-      const ssize_t n = ::read(fd.get(), content.data() + size, content.size() - size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return failed();
-      if (n == 0) break;  // the file shrank meanwhile
-      size += static_cast<std::size_t>(n);
+namespace {
+
+Error read_error(const fs::path& path, int err) {
+  return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(err)));
+}
+
+// A device is endless (/dev/zero), blocks forever (a tty, /dev/random) or
+// has side effects when read (a tape): never a capture.
+std::optional<Error> refuse_device(const fs::path& path, const struct stat& info) {
+  if (!S_ISCHR(info.st_mode) && !S_ISBLK(info.st_mode)) return std::nullopt;
+  return Error::io(fmt::format("cannot read {}: it is a {} device, not a file, pipe or FIFO", path.string(),
+                               S_ISCHR(info.st_mode) ? "character" : "block"),
+                   "give a capture file, or '-' to read standard input");
+}
+
+// A whole regular file, in the size fstat gave, in as few reads as the
+// kernel allows: no extra read to find EOF (validate reads thousands of small
+// files).
+Expected<std::string> read_regular(int fd, const fs::path& path, std::size_t size) {
+  std::string content(size, '\0');
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::read(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) {
+      if (interrupted()) return Error::interrupted();
+      continue;
     }
-    content.resize(size);
-    return content;
+    if (n < 0) return read_error(path, errno);
+    if (n == 0) break;  // the file shrank meanwhile
+    done += static_cast<std::size_t>(n);
   }
-  // Pipes and devices (/dev/stdin): until EOF.
+  content.resize(done);
+  return content;
+}
+
+// A pipe, FIFO or socket until EOF. Each wait is a poll() on the input and on
+// interrupt_fd(), so Ctrl-C or SIGTERM ends it on any thread, even when the
+// signal went to another one or arrived just before the wait.
+Expected<std::string> read_stream(int fd, const fs::path& path, std::uint64_t max_bytes) {
+  std::string content;
   char buffer[1 << 16];
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return failed();
+    if (interrupted()) return Error::interrupted();
+    pollfd waits[2] = {{fd, POLLIN, 0}, {interrupt_fd(), POLLIN, 0}};
+    const nfds_t count = waits[1].fd >= 0 ? 2 : 1;
+    // Without the self-pipe (install_interrupt_handler() not run) the flag is
+    // looked at every 100 ms instead.
+    const int ready = ::poll(waits, count, count == 2 ? -1 : 100);
+    if (ready < 0 && errno != EINTR) return read_error(path, errno);
+    if (ready <= 0 || waits[0].revents == 0) continue;
+    if (waits[0].revents & POLLNVAL) return read_error(path, EBADF);
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      return read_error(path, errno);
+    }
     if (n == 0) return content;
+    if (content.size() + static_cast<std::size_t>(n) > max_bytes) {
+      return Error::io(fmt::format("cannot read {}: more than {} bytes from a pipe or FIFO", path.string(), max_bytes),
+                       "an input of unknown size is read up to io::kMaxStreamBytes; write the capture to a file first");
+    }
     content.append(buffer, static_cast<std::size_t>(n));
   }
+}
+
+}  // namespace
+
+Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_bytes) {
+  // Refuse a device before opening it: opening some has effects of its own.
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (auto refused = refuse_device(path, info)) return *refused;
+  }
+  // O_NONBLOCK: opening a FIFO with no writer yet would block in open(),
+  // where no poll() can see an interrupt; the reads poll instead.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) return read_error(path, errno);
+  if (::fstat(fd.get(), &info) != 0) return read_error(path, errno);
+  if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
+  if (auto refused = refuse_device(path, info)) return *refused;
+  if (S_ISREG(info.st_mode)) return read_regular(fd.get(), path, static_cast<std::size_t>(info.st_size));
+  return read_stream(fd.get(), path, max_stream_bytes);
+}
+
+Expected<std::string> read_standard_input(std::uint64_t max_bytes) {
+  const fs::path name("<stdin>");
+  struct stat info {};
+  if (::fstat(STDIN_FILENO, &info) != 0) return read_error(name, errno);
+  if (S_ISDIR(info.st_mode)) return Error::io("cannot read <stdin>: it is a directory");
+  if (S_ISREG(info.st_mode)) return read_regular(STDIN_FILENO, name, static_cast<std::size_t>(info.st_size));
+  // A pipe, a terminal, or a redirected device: until EOF, capped, and
+  // interruptible. Standard input stays blocking (other processes may share
+  // it); poll() says when a read will not block.
+  return read_stream(STDIN_FILENO, name, max_bytes);
 }
 
 std::size_t CommitReport::count(FileAction action) const {

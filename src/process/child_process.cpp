@@ -464,6 +464,16 @@ Expected<ChildResult> run_child(const ChildSpec& spec) {
   if (spec.argv.empty()) return Error::internal("run_child: an empty command line");
   const std::string command_line = shell_quote(spec.argv);
   if (interrupted()) return Error::interrupted();
+  // exec takes C strings: a NUL would silently cut an argument short.
+  for (const auto* list : {&spec.argv, &spec.env}) {
+    for (const std::string& word : *list) {
+      if (word.find('\0') != std::string::npos) {
+        return Error::engine(fmt::format("cannot start `{}`: {} holds a NUL byte", command_line,
+                                         list == &spec.argv ? "an argument" : "an environment entry"),
+                             not_started(command_line), "remove the NUL byte from the plan");
+      }
+    }
+  }
 
   const std::string path_value = path_from_env(spec.env).value_or(kDefaultPath);
   auto found = find_program(spec.argv[0], path_value);

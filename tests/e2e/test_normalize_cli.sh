@@ -55,6 +55,16 @@ expect_empty() {  # FILE DESCRIPTION
 }
 mtime() { stat -c %Y "$1"; }
 mode() { stat -c %a "$1"; }
+# Waits until fixturegen has installed its handlers (SigCgt has SIGINT and
+# SIGTERM), so the signal cannot land before them.
+wait_for_handlers() {
+  local caught
+  for _ in $(seq 1 100); do
+    caught=$(awk '/^SigCgt:/ {print $2}' "/proc/$1/status" 2>/dev/null)
+    [[ -n "$caught" ]] && (( (16#$caught & 0x4002) == 0x4002 )) && return 0
+    sleep 0.05
+  done
+}
 
 # --- inputs -------------------------------------------------------------------
 # A live-like capture: durations, wall-clock times, run id, raw UTF-8, compact.
@@ -317,7 +327,7 @@ expect_rc 2 "no subcommand" "$BIN"
 
 # --- Ctrl-C: exit 130, nothing written ----------------------------------------------------
 # fixturegen reads its stdin from a FIFO and blocks; SIGINT arrives mid-read;
-# when the input ends it must stop with 130 instead of printing a result.
+# fixturegen stops at once with 130 instead of waiting for the rest.
 mkfifo sigint.fifo
 printf '{"a": 1}\n' >sigint_target.json
 cp sigint_target.json sigint_before.json
@@ -325,15 +335,55 @@ cp sigint_target.json sigint_before.json
 fg_pid=$!
 exec 7>sigint.fifo
 printf '{"duration_ms": 5' >&7
+wait_for_handlers "$fg_pid"
 sleep 0.3
 kill -INT "$fg_pid"
 sleep 0.2
-printf '}' >&7
+# fixturegen stops at once now, so the rest may meet a closed pipe (SIGPIPE).
+(printf '}' >&7) 2>/dev/null
 exec 7>&-
 wait "$fg_pid"; rc=$?
 [[ $rc -eq 130 ]] && pass || fail "SIGINT: exit $rc, wanted 130"
 expect_empty sigint.out "SIGINT: nothing printed on stdout"
 expect_contains sigint.err "interrupted" "SIGINT: says it was interrupted"
+
+# --- a read blocked on a FIFO ends at SIGINT and SIGTERM; devices refused (issue 6.13) ---
+# blocked_read SIGNAL WRITER: normalize a FIFO (WRITER=none: nobody ever opens
+# it; idle: a writer holds it open and writes nothing), send SIGNAL, expect
+# exit 130 within a few seconds. A watchdog kills it after 10 s.
+blocked_read() {
+  local signal="$1" writer="$2" pid watchdog writer_pid="" started elapsed
+  rm -f block.json && mkfifo block.json
+  if [[ $writer == idle ]]; then sleep 30 >block.json & writer_pid=$!; fi
+  "$BIN" normalize block.json >block.out 2>block.err &
+  pid=$!
+  (sleep 10; kill -KILL "$pid" 2>/dev/null) &
+  watchdog=$!
+  wait_for_handlers "$pid"
+  sleep 0.2
+  started=$(date +%s%N)
+  kill "-$signal" "$pid"
+  wait "$pid"; rc=$?
+  elapsed=$(( ($(date +%s%N) - started) / 1000000 ))
+  kill "$watchdog" 2>/dev/null; wait "$watchdog" 2>/dev/null
+  [[ -n $writer_pid ]] && { kill "$writer_pid" 2>/dev/null; wait "$writer_pid" 2>/dev/null; }
+  [[ $rc -eq 130 ]] && pass || fail "normalize of a FIFO ($writer writer) and SIG$signal: exit $rc, wanted 130 (issue 6.13)"
+  (( elapsed < 3000 )) && pass || fail "SIG$signal took ${elapsed} ms to stop a blocked read"
+  expect_contains block.err "interrupted" "SIG$signal on a blocked read says it was interrupted"
+  expect_empty block.out "SIG$signal on a blocked read prints nothing"
+}
+blocked_read INT none
+blocked_read TERM none
+blocked_read INT idle
+blocked_read TERM idle
+expect_rc 3 "/dev/zero is refused (issue 6.13)" timeout 10 "$BIN" normalize /dev/zero
+expect_contains err.txt "character device" "/dev/zero: says why"
+# A FIFO whose writer does come: read to the end.
+rm -f block.json && mkfifo block.json
+cat live.json >block.json &
+expect_rc 0 "a FIFO with a writer is read to the end" timeout 10 "$BIN" normalize --profile rocky-current block.json
+expect_file_eq out.txt live.rocky.json "a FIFO's bytes"
+rm -f block.json
 
 # --- the 40 real captures come back unchanged (rocky-current) -----------------------------
 if [[ -n "${FIXTUREGEN_ROCKY_REFERENCE:-}" ]]; then

@@ -17,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace fixturegen;
@@ -471,4 +472,47 @@ TEST_CASE("io::StagedWrites writes through a symlink to its target; the link sta
   REQUIRE_FALSE(loop.has_value());
   CHECK(loop.error().code() == ExitCode::EngineOrIoError);
   CHECK_THAT(loop.error().message, Catch::Contains("loop_a.json"));
+}
+
+TEST_CASE("io::read_file refuses devices and caps pipes and FIFOs (issue 6.13)") {
+  for (const char* device : {"/dev/zero", "/dev/null"}) {
+    auto read = io::read_file(device);
+    REQUIRE_FALSE(read.has_value());
+    CHECK(read.error().code() == ExitCode::EngineOrIoError);
+    CHECK_THAT(read.error().message, Catch::Contains(device) && Catch::Contains("character device"));
+  }
+
+  test::ScratchDir dir;
+  const auto fifo = dir.path() / "capture.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // A writer that comes later and writes more than a pipe holds: read to EOF.
+  const std::string big(200000, 'x');
+  auto write_all = [&fifo](const std::string& bytes) {
+    const int fd = ::open(fifo.c_str(), O_WRONLY);
+    if (fd < 0) return;
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  };
+  {
+    std::thread writer(write_all, big);
+    auto read = io::read_file(fifo);
+    writer.join();
+    REQUIRE(read.has_value());
+    CHECK(*read == big);
+  }
+  // More than the cap: an error that names the file and the limit. (The
+  // writer's bytes fit in the pipe, so it never waits on the reader.)
+  {
+    std::thread writer(write_all, std::string(10000, 'y'));
+    auto read = io::read_file(fifo, 4096);
+    writer.join();
+    REQUIRE_FALSE(read.has_value());
+    CHECK(read.error().code() == ExitCode::EngineOrIoError);
+    CHECK_THAT(read.error().message, Catch::Contains("capture.json") && Catch::Contains("more than 4096 bytes"));
+  }
+  CHECK(io::kMaxStreamBytes == (std::uint64_t{4} << 30));
 }

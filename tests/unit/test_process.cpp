@@ -235,6 +235,10 @@ TEST_CASE("process::run_child reports a program that cannot start as an Error, n
   CHECK(no_exec.error().kind == ErrorKind::Engine);
   CHECK_THAT(no_exec.error().message, Catch::Contains(not_a_binary.string()));
 
+  auto nul = process::run_child(spec_for({"printf", std::string("a\0b", 3)}));
+  REQUIRE_FALSE(nul);
+  CHECK_THAT(nul.error().message, Catch::Contains("NUL"));
+
   auto spec = spec_for({"true"});
   spec.working_dir = dir.path() / "no-such-dir";
   auto bad_dir = process::run_child(spec);

@@ -3,6 +3,7 @@
 #include <fixturegen/core/error.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,8 +12,21 @@
 
 namespace fixturegen::io {
 
-// Reads a whole file. Errors name the path and the OS reason.
-Expected<std::string> read_file(const std::filesystem::path& path);
+// The most read_file() takes from an input of unknown size (a pipe, a FIFO,
+// standard input) before it refuses it: an endless producer must end in an
+// error, not in the OOM killer.
+inline constexpr std::uint64_t kMaxStreamBytes = std::uint64_t{4} << 30;  // 4 GiB
+
+// Reads a whole file: a regular file, or a pipe or FIFO until its writer
+// closes it (up to `max_stream_bytes`). A character or block device
+// (/dev/zero, a terminal) is refused. Waiting on a pipe or FIFO ends with
+// Error::interrupted() at SIGINT/SIGTERM (core/interrupt.hpp), even when the
+// writer never comes. Errors name the path and the OS reason.
+Expected<std::string> read_file(const std::filesystem::path& path, std::uint64_t max_stream_bytes = kMaxStreamBytes);
+
+// Reads standard input to its end, as read_file() reads a pipe (a terminal
+// is allowed here: the user types and ends with Ctrl-D). Errors say <stdin>.
+Expected<std::string> read_standard_input(std::uint64_t max_bytes = kMaxStreamBytes);
 
 // What commit() did to one staged path.
 enum class FileAction {

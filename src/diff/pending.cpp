@@ -1,0 +1,187 @@
+#include <fixturegen/core/interrupt.hpp>
+#include <fixturegen/diff/pending.hpp>
+#include <fixturegen/io/file.hpp>
+#include <fixturegen/json/document.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <fnmatch.h>
+#include <system_error>
+
+namespace fixturegen::diff {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+bool is_pending_name(const std::string& name) {
+  constexpr std::string_view kSuffix = ".json.new";
+  return name.size() > kSuffix.size() && name.compare(name.size() - kSuffix.size(), kSuffix.size(), kSuffix) == 0;
+}
+
+PendingCapture make_pending(const fs::path& file, const fs::path& root) {
+  const std::string pending = file.lexically_normal().generic_string();
+  std::string target = pending.substr(0, pending.size() - kPendingSuffix.size());
+  std::string name = fs::path(target).lexically_relative(root.lexically_normal()).generic_string();
+  if (name.empty() || name == ".") name = fs::path(target).filename().generic_string();
+  return {pending, std::move(target), std::move(name)};
+}
+
+const PendingCapture* find_by_target(const std::vector<PendingCapture>& pending, const std::string& target) {
+  for (const PendingCapture& capture : pending) {
+    if (capture.target == target) return &capture;
+  }
+  return nullptr;
+}
+
+// Many commits report several failed files: one Error naming them all.
+Error commit_error(const io::CommitReport& report, std::string_view what) {
+  std::string message = fmt::format("{} {} of {} files failed:", what, report.failed(), report.files.size());
+  for (const Error& error : report.errors()) message += "\n  " + error.message;
+  return Error::io(std::move(message), "fix the cause and run the command again: it only acts on the files still pending");
+}
+
+}  // namespace
+
+Expected<std::vector<PendingCapture>> find_pending(const std::vector<std::string>& roots) {
+  std::vector<PendingCapture> found;
+  for (const std::string& root : roots) {
+    std::error_code ec;
+    const auto status = fs::status(root, ec);
+    if (ec || !fs::exists(status)) return Error::io(fmt::format("{} does not exist", root));
+    if (fs::is_regular_file(status)) {
+      if (!is_pending_name(fs::path(root).filename().string())) {
+        return Error::config(fmt::format("{} is not a pending capture (NAME.json.new)", root));
+      }
+      found.push_back(make_pending(root, fs::path(root).parent_path()));
+      continue;
+    }
+    fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
+    if (ec) return Error::io(fmt::format("cannot list {}: {}", root, ec.message()));
+    for (const auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
+      if (ec) return Error::io(fmt::format("cannot list {}: {}", root, ec.message()));
+      const std::string name = it->path().filename().string();
+      if (!name.empty() && name.front() == '.') {
+        if (it->is_directory()) it.disable_recursion_pending();
+        continue;
+      }
+      if (it->is_regular_file() && is_pending_name(name)) found.push_back(make_pending(it->path(), root));
+    }
+  }
+  std::sort(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.pending < b.pending; });
+  found.erase(std::unique(found.begin(), found.end(), [](const auto& a, const auto& b) { return a.pending == b.pending; }),
+              found.end());
+  return found;
+}
+
+Expected<std::vector<PendingCapture>> select_pending(const std::vector<PendingCapture>& pending,
+                                                     const std::vector<std::string>& globs) {
+  if (globs.empty()) return pending;
+  std::vector<PendingCapture> selected;
+  std::vector<bool> glob_used(globs.size(), false);
+  for (const PendingCapture& capture : pending) {
+    bool matched = false;
+    for (std::size_t i = 0; i < globs.size(); ++i) {
+      const char* glob = globs[i].c_str();
+      if (::fnmatch(glob, capture.pending.c_str(), 0) == 0 || ::fnmatch(glob, capture.target.c_str(), 0) == 0 ||
+          ::fnmatch(glob, capture.name.c_str(), 0) == 0) {
+        glob_used[i] = true;
+        matched = true;
+      }
+    }
+    if (matched) selected.push_back(capture);
+  }
+  for (std::size_t i = 0; i < globs.size(); ++i) {
+    if (!glob_used[i]) {
+      return Error::config(fmt::format("no pending capture matches '{}'", globs[i]),
+                           "run fixturegen review to list the pending captures (NAME.json.new)");
+    }
+  }
+  return selected;
+}
+
+// ---- the two sides of review -------------------------------------------------
+
+Expected<std::vector<std::string>> CommittedSide::list() const {
+  std::vector<std::string> targets;
+  for (const PendingCapture& capture : m_pending) {
+    std::error_code ec;
+    if (fs::is_regular_file(capture.target, ec)) targets.push_back(capture.target);
+  }
+  std::sort(targets.begin(), targets.end());
+  return targets;
+}
+
+Expected<std::string> CommittedSide::read(const std::string& relative) const { return io::read_file(relative); }
+
+Expected<std::vector<std::string>> PendingSide::list() const {
+  std::vector<std::string> targets;
+  for (const PendingCapture& capture : m_pending) targets.push_back(capture.target);
+  std::sort(targets.begin(), targets.end());
+  return targets;
+}
+
+Expected<std::string> PendingSide::read(const std::string& relative) const {
+  const PendingCapture* capture = find_by_target(m_pending, relative);
+  if (!capture) return Error::internal(fmt::format("{} is not a pending capture", relative));
+  return io::read_file(capture->pending);
+}
+
+std::string PendingSide::display(const std::string& relative) const {
+  const PendingCapture* capture = find_by_target(m_pending, relative);
+  return capture ? capture->pending : relative + std::string(kPendingSuffix);
+}
+
+// ---- accept and reject -----------------------------------------------------------
+
+Expected<PendingOutcome> accept_pending(const std::vector<PendingCapture>& pending) {
+  io::StagedWrites targets;
+  for (const PendingCapture& capture : pending) {
+    if (interrupted()) return Error::interrupted("interrupted: no pending capture was accepted");
+    auto content = io::read_file(capture.pending);
+    // Reading may block (a FIFO, a slow disk): look again before staging.
+    if (interrupted()) return Error::interrupted("interrupted: no pending capture was accepted");
+    if (!content) return std::move(content).error();
+    json::Document document;
+    if (auto error = json::Document::parse(*content, document)) {
+      return Error::check(fmt::format("{}:{}", capture.pending, error->to_string()),
+                          "a pending capture that is not JSON is never accepted: regenerate it (regen --pending) "
+                          "or reject it");
+    }
+    auto staged = targets.stage(capture.target, *content);
+    if (!staged) return std::move(staged).error();
+  }
+  if (interrupted()) return Error::interrupted("interrupted: no pending capture was accepted");
+
+  // From here on an interrupt only sets a flag: both batches run to the end.
+  const io::CommitReport written = targets.commit();
+  io::StagedWrites removals;
+  PendingOutcome outcome;
+  for (std::size_t i = 0; i < written.files.size(); ++i) {
+    if (written.files[i].action == io::FileAction::Failed) continue;
+    auto staged = removals.stage_removal(pending[i].pending);
+    if (staged) ++outcome.promoted;
+  }
+  const io::CommitReport removed = removals.commit();
+  if (!written.ok()) return commit_error(written, "accept: writing");
+  if (!removed.ok()) return commit_error(removed, "accept: the captures were promoted, but removing");
+  return outcome;
+}
+
+Expected<PendingOutcome> reject_pending(const std::vector<PendingCapture>& pending) {
+  io::StagedWrites removals;
+  for (const PendingCapture& capture : pending) {
+    if (interrupted()) return Error::interrupted("interrupted: no pending capture was rejected");
+    auto staged = removals.stage_removal(capture.pending);
+    if (!staged) return std::move(staged).error();
+  }
+  if (interrupted()) return Error::interrupted("interrupted: no pending capture was rejected");
+  const io::CommitReport report = removals.commit();
+  if (!report.ok()) return commit_error(report, "reject: removing");
+  PendingOutcome outcome;
+  outcome.removed = report.removed();
+  return outcome;
+}
+
+}  // namespace fixturegen::diff
