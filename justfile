@@ -5,6 +5,7 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 
 build_dir := env_var_or_default("FIXTUREGEN_BUILD_DIR", "build")
 werror := env_var_or_default("FIXTUREGEN_WERROR", "OFF")
+asan_dir := env_var_or_default("FIXTUREGEN_ASAN_BUILD_DIR", "build-asan")
 fixturegen := build_dir / "fixturegen"
 # Read-only reference data beside the checkout (CI has a copy); tests that need
 # it are skipped, saying so, when it is absent.
@@ -29,8 +30,24 @@ main: build
     {{fixturegen}} normalize --in-place --profile default $(find {{build_dir}}/demo -name '*.json' | sort)
     {{fixturegen}} validate --strict {{build_dir}}/demo
 
-# Run every test (unit, end-to-end, JSON Schema Test Suite, real-data checks).
-test: build
+# Every test on the normal build, then again under ASan+UBSan (what CI runs).
+test: check test-sanitize
+
+# Every test on the normal build (the quick loop while developing).
+check: build (_ctest build_dir)
+
+# Every test built with -fsanitize=address,undefined and -D_GLIBCXX_ASSERTIONS.
+test-sanitize: build-sanitize (_ctest asan_dir)
+
+# The sanitizer build in build-asan: dynamic (ASan cannot be static-pie), Debug, no benchmarks.
+build-sanitize:
+    cmake -S . -B {{asan_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF \
+      -DFIXTUREGEN_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug \
+      -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS" > /dev/null
+    cmake --build {{asan_dir}}
+
+# CTest in DIR, pointed at ../shared when present; a sanitizer report fails the test.
+_ctest dir:
     #!/usr/bin/env bash
     set -euo pipefail
     if [[ -z "${FIXTUREGEN_ROCKY_REFERENCE:-}" && -d "{{shared}}/rocky-reference" ]]; then
@@ -41,7 +58,10 @@ test: build
     fi
     echo "reference data: ${FIXTUREGEN_ROCKY_REFERENCE:-<not set: those tests are skipped>}" >&2
     echo "schema test suite: ${FIXTUREGEN_JSON_SCHEMA_TEST_SUITE:-<not set: that test is skipped>}" >&2
-    ctest --test-dir {{build_dir}} --output-on-failure -j 2
+    # Read only by the sanitizer build's binaries.
+    export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+    export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+    ctest --test-dir {{dir}} --output-on-failure -j 2
 
 # Compile scenarios/ into schemas/ (commit the result).
 schemas: build

@@ -4,14 +4,15 @@
 # environment) points elsewhere. Defines DuckDB_FOUND and the imported target
 # DuckDB::DuckDB (a shared library: users set an rpath to its directory).
 set(FIXTUREGEN_DUCKDB_VERSION_PINNED 1.4.4)
-set(_duckdb_hints)
+# An explicit directory is the only place looked at: a wrong one must not
+# silently fall back to another DuckDB.
 if(FIXTUREGEN_DUCKDB_DIR)
-  list(APPEND _duckdb_hints "${FIXTUREGEN_DUCKDB_DIR}")
+  set(_duckdb_hints "${FIXTUREGEN_DUCKDB_DIR}")
+elseif(DEFINED ENV{FIXTUREGEN_DUCKDB_DIR})
+  set(_duckdb_hints "$ENV{FIXTUREGEN_DUCKDB_DIR}")
+else()
+  set(_duckdb_hints "/opt/fixturegen-duckdb/${FIXTUREGEN_DUCKDB_VERSION_PINNED}")
 endif()
-if(DEFINED ENV{FIXTUREGEN_DUCKDB_DIR})
-  list(APPEND _duckdb_hints "$ENV{FIXTUREGEN_DUCKDB_DIR}")
-endif()
-list(APPEND _duckdb_hints "/opt/fixturegen-duckdb/${FIXTUREGEN_DUCKDB_VERSION_PINNED}")
 
 find_path(DuckDB_INCLUDE_DIR duckdb.h HINTS ${_duckdb_hints} PATH_SUFFIXES include NO_DEFAULT_PATH)
 find_library(DuckDB_LIBRARY NAMES duckdb HINTS ${_duckdb_hints} PATH_SUFFIXES lib NO_DEFAULT_PATH)

@@ -22,6 +22,8 @@ namespace {
 // Every subcommand, in the order `--help` lists them. Adding one is one line
 // here plus its cmd_*.cpp file.
 constexpr std::array kCommands{
+    CommandSpec{"regen", "Run the capture plan: the engine against every POC, captures normalized into the corpus", setup_regen},
+    CommandSpec{"status", "Say which captures are stale since the last regen, without running a step", setup_status},
     CommandSpec{"normalize", "Rewrite captures into stable, Python-identical bytes", setup_normalize},
     CommandSpec{"schemas", "Compile scenarios/ into JSON Schemas (and check they are current)", setup_schemas},
     CommandSpec{"validate", "Check captures against the schemas compiled from scenarios/", setup_validate},

@@ -24,8 +24,10 @@ struct NormalizeOptions {
   std::vector<std::string> files;
 };
 
-// "-" is standard input; io::read_file reads pipes and devices until EOF.
-Expected<std::string> read_input(const std::string& file) { return io::read_file(file == "-" ? "/dev/stdin" : file); }
+// "-" is standard input. Both reads end at Ctrl-C, even while they wait.
+Expected<std::string> read_input(const std::string& file) {
+  return file == "-" ? io::read_standard_input() : io::read_file(file);
+}
 
 std::string display_name(const std::string& file) { return file == "-" ? "<stdin>" : file; }
 
@@ -106,6 +108,8 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
     if (outcome.error) fail(*outcome.error);
   }
   if (!options.check) changed = report.written();
+  if (staged.stale_temps_removed() > 0)
+    log::info("removed {} temp file(s) left by an earlier run that was killed", staged.stale_temps_removed());
 
   if (options.check) {
     log::info("{} of {} files would change", changed, options.files.size());

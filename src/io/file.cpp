@@ -1,13 +1,20 @@
 #include <fixturegen/io/file.hpp>
 
+#include <fixturegen/core/interrupt.hpp>
+
 #include <fmt/format.h>
 #include <fmt/std.h>
 
 #include <algorithm>
 #include <cerrno>
+#include <charconv>
+#include <csignal>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
+#include <optional>
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -35,46 +42,210 @@ private:
   int m_fd;
 };
 
-mode_t current_umask() {
-  const mode_t mask = ::umask(0);
-  ::umask(mask);
-  return mask;
+// The umask, read without changing it: umask() can only be read by setting
+// it, and setting it is process-wide, so a file another thread creates
+// meanwhile would get the wrong mode. Linux shows it in /proc/self/status
+// (since 4.7); elsewhere it is read by setting it once, the first time.
+mode_t read_umask() {
+  if (std::FILE* status = std::fopen("/proc/self/status", "re")) {
+    char line[256];
+    unsigned mask = 0;
+    bool found = false;
+    while (!found && std::fgets(line, sizeof line, status)) found = std::sscanf(line, "Umask: %o", &mask) == 1;
+    std::fclose(status);
+    if (found) return static_cast<mode_t>(mask & 0777);
+  }
+  static const mode_t once = [] {
+    const mode_t mask = ::umask(0);
+    ::umask(mask);
+    return mask;
+  }();
+  return once;
+}
+
+// Follows `path` through symlinks to the file a write should replace (it
+// need not exist: a dangling link's target is created). Only the last
+// component is resolved; directories on the way are the kernel's business.
+Expected<fs::path> resolve_symlinks(const fs::path& path) {
+  fs::path at = path;
+  for (int hops = 0; hops < 40; ++hops) {  // Linux's own limit (ELOOP)
+    struct stat info {};
+    if (::lstat(at.c_str(), &info) != 0 || !S_ISLNK(info.st_mode)) return at;
+    std::error_code ec;
+    const fs::path link = fs::read_symlink(at, ec);
+    if (ec) return Error::io(fmt::format("cannot write {}: cannot read the symlink {}: {}", path.string(), at.string(), ec.message()));
+    at = link.is_absolute() ? link : at.parent_path() / link;
+  }
+  return Error::io(fmt::format("cannot write {}: {}", path.string(), os_reason(ELOOP)));
+}
+
+// Temp files are named ".NAME.fixturegen-tmp.PID.XXXXXX": hidden, never
+// "*.json", and carrying the pid of the process that wrote them, so that a
+// later batch can tell one left by a killed process (kill -9, a power cut)
+// from one another process is still writing.
+constexpr std::string_view kTempMarker = ".fixturegen-tmp.";
+constexpr std::size_t kTempNameKept = 180;  // of NAME: the whole temp name must fit in 255 bytes
+
+// The pid in a temp file's name, or nullopt when `name` is not one.
+std::optional<pid_t> staging_temp_pid(std::string_view name) {
+  if (name.empty() || name.front() != '.') return std::nullopt;
+  const std::size_t marker = name.rfind(kTempMarker);
+  if (marker == std::string_view::npos || marker == 0) return std::nullopt;
+  const std::string_view rest = name.substr(marker + kTempMarker.size());  // "PID.XXXXXX"
+  const std::size_t dot = rest.find('.');
+  if (dot == std::string_view::npos || rest.size() - dot - 1 != 6) return std::nullopt;
+  pid_t pid = 0;
+  const auto [end, err] = std::from_chars(rest.data(), rest.data() + dot, pid);
+  if (err != std::errc() || end != rest.data() + dot || pid <= 0) return std::nullopt;
+  return pid;
+}
+
+// When this process started (static initialisation, before any temp file).
+const struct timespec g_process_start = [] {
+  struct timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  return now;
+}();
+
+// A temp whose writer is gone can never be committed. A process with the
+// temp's pid that is still alive may be its writer, so its temps stay; this
+// process's own pid is stale only on a temp older than this process (an
+// earlier process had the pid: containers reuse small pids).
+bool is_stale_temp(const fs::path& file, pid_t pid) {
+  if (pid != ::getpid()) return ::kill(pid, 0) != 0 && errno == ESRCH;
+  struct stat info {};
+  if (::lstat(file.c_str(), &info) != 0) return false;
+  return info.st_mtim.tv_sec < g_process_start.tv_sec ||
+         (info.st_mtim.tv_sec == g_process_start.tv_sec && info.st_mtim.tv_nsec < g_process_start.tv_nsec);
+}
+
+// Removes the stale temps in `dir`; best effort (a file that cannot be
+// removed is left for the next run). Returns how many went.
+std::size_t remove_stale_temps(const fs::path& dir) {
+  std::size_t removed = 0;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string name = it->path().filename().string();
+    const std::optional<pid_t> pid = staging_temp_pid(name);
+    if (pid && is_stale_temp(it->path(), *pid) && ::unlink(it->path().c_str()) == 0) ++removed;
+  }
+  return removed;
+}
+
+// The nearest directory that exists at or above `dir`: a temp file staged for
+// a target whose directory does not exist yet waits there (same file
+// system), so that the directories are created only at commit().
+Expected<fs::path> nearest_existing_dir(const fs::path& dir) {
+  fs::path at = dir;
+  for (;;) {
+    struct stat info {};
+    if (::stat(at.c_str(), &info) == 0) {
+      if (S_ISDIR(info.st_mode)) return at;
+      return Error::io(fmt::format("cannot create directory {}: {} is not a directory", dir.string(), at.string()));
+    }
+    if (errno != ENOENT) return Error::io(fmt::format("cannot create directory {}: {}", dir.string(), os_reason(errno)));
+    fs::path up = at.parent_path();
+    if (up.empty() || up == at) return fs::path(".");
+    at = std::move(up);
+  }
 }
 
 }  // namespace
 
-Expected<std::string> read_file(const fs::path& path) {
-  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
-  if (fd.get() < 0) return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
-  struct stat info {};
-  if (::fstat(fd.get(), &info) != 0) return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno)));
-  if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
-  auto failed = [&] { return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(errno))); };
-  std::string content;
-  if (S_ISREG(info.st_mode)) {
-    // The size fstat gave, in as few reads as the kernel allows: no extra
-    // read to find EOF (validate reads thousands of small files).
-    content.resize(static_cast<std::size_t>(info.st_size));
-    std::size_t size = 0;
-    while (size < content.size()) {
-      const ssize_t n = ::read(fd.get(), content.data() + size, content.size() - size);
-      if (n < 0 && errno == EINTR) continue;
-      if (n < 0) return failed();
-      if (n == 0) break;  // the file shrank meanwhile
-      size += static_cast<std::size_t>(n);
+namespace {
+
+Error read_error(const fs::path& path, int err) {
+  return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(err)));
+}
+
+// A device is endless (/dev/zero), blocks forever (a tty, /dev/random) or
+// has side effects when read (a tape): never a capture.
+std::optional<Error> refuse_device(const fs::path& path, const struct stat& info) {
+  if (!S_ISCHR(info.st_mode) && !S_ISBLK(info.st_mode)) return std::nullopt;
+  return Error::io(fmt::format("cannot read {}: it is a {} device, not a file, pipe or FIFO", path.string(),
+                               S_ISCHR(info.st_mode) ? "character" : "block"),
+                   "give a capture file, or '-' to read standard input");
+}
+
+// A whole regular file, in the size fstat gave, in as few reads as the
+// kernel allows: no extra read to find EOF (validate reads thousands of small
+// files).
+Expected<std::string> read_regular(int fd, const fs::path& path, std::size_t size) {
+  std::string content(size, '\0');
+  std::size_t done = 0;
+  while (done < content.size()) {
+    const ssize_t n = ::read(fd, content.data() + done, content.size() - done);
+    if (n < 0 && errno == EINTR) {
+      if (interrupted()) return Error::interrupted();
+      continue;
     }
-    content.resize(size);
-    return content;
+    if (n < 0) return read_error(path, errno);
+    if (n == 0) break;  // the file shrank meanwhile
+    done += static_cast<std::size_t>(n);
   }
-  // Pipes and devices (/dev/stdin): until EOF.
+  content.resize(done);
+  return content;
+}
+
+// A pipe, FIFO or socket until EOF. Each wait is a poll() on the input and on
+// interrupt_fd(), so Ctrl-C or SIGTERM ends it on any thread, even when the
+// signal went to another one or arrived just before the wait.
+Expected<std::string> read_stream(int fd, const fs::path& path, std::uint64_t max_bytes) {
+  std::string content;
   char buffer[1 << 16];
   for (;;) {
-    const ssize_t n = ::read(fd.get(), buffer, sizeof buffer);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return failed();
+    if (interrupted()) return Error::interrupted();
+    pollfd waits[2] = {{fd, POLLIN, 0}, {interrupt_fd(), POLLIN, 0}};
+    const nfds_t count = waits[1].fd >= 0 ? 2 : 1;
+    // Without the self-pipe (install_interrupt_handler() not run) the flag is
+    // looked at every 100 ms instead.
+    const int ready = ::poll(waits, count, count == 2 ? -1 : 100);
+    if (ready < 0 && errno != EINTR) return read_error(path, errno);
+    if (ready <= 0 || waits[0].revents == 0) continue;
+    if (waits[0].revents & POLLNVAL) return read_error(path, EBADF);
+    const ssize_t n = ::read(fd, buffer, sizeof buffer);
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN || errno == EWOULDBLOCK) continue;
+      return read_error(path, errno);
+    }
     if (n == 0) return content;
+    if (content.size() + static_cast<std::size_t>(n) > max_bytes) {
+      return Error::io(fmt::format("cannot read {}: more than {} bytes from a pipe or FIFO", path.string(), max_bytes),
+                       "an input of unknown size is read up to io::kMaxStreamBytes; write the capture to a file first");
+    }
     content.append(buffer, static_cast<std::size_t>(n));
   }
+}
+
+}  // namespace
+
+Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_bytes) {
+  // Refuse a device before opening it: opening some has effects of its own.
+  struct stat info {};
+  if (::stat(path.c_str(), &info) == 0) {
+    if (auto refused = refuse_device(path, info)) return *refused;
+  }
+  // O_NONBLOCK: opening a FIFO with no writer yet would block in open(),
+  // where no poll() can see an interrupt; the reads poll instead.
+  FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
+  if (fd.get() < 0) return read_error(path, errno);
+  if (::fstat(fd.get(), &info) != 0) return read_error(path, errno);
+  if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
+  if (auto refused = refuse_device(path, info)) return *refused;
+  if (S_ISREG(info.st_mode)) return read_regular(fd.get(), path, static_cast<std::size_t>(info.st_size));
+  return read_stream(fd.get(), path, max_stream_bytes);
+}
+
+Expected<std::string> read_standard_input(std::uint64_t max_bytes) {
+  const fs::path name("<stdin>");
+  struct stat info {};
+  if (::fstat(STDIN_FILENO, &info) != 0) return read_error(name, errno);
+  if (S_ISDIR(info.st_mode)) return Error::io("cannot read <stdin>: it is a directory");
+  if (S_ISREG(info.st_mode)) return read_regular(STDIN_FILENO, name, static_cast<std::size_t>(info.st_size));
+  // A pipe, a terminal, or a redirected device: until EOF, capped, and
+  // interruptible. Standard input stays blocking (other processes may share
+  // it); poll() says when a read will not block.
+  return read_stream(STDIN_FILENO, name, max_bytes);
 }
 
 std::size_t CommitReport::count(FileAction action) const {
@@ -101,28 +272,47 @@ std::size_t StagedWrites::staged() const {
                                                  [](const Entry& entry) { return entry.action != FileAction::Unchanged; }));
 }
 
+StagedWrites::StagedWrites() : m_umask(read_umask()) {}
+
+unsigned process_umask() { return read_umask(); }
+
+bool is_staging_temp(std::string_view file_name) { return staging_temp_pid(file_name).has_value(); }
+
 Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view content) {
-  mode_t mode = 0666 & ~current_umask();
+  // A symlink is written through: the new bytes replace its target, and the
+  // link stays a link (what `>` in a shell does; renaming over the link
+  // would replace it with a plain file).
+  Expected<fs::path> resolved = resolve_symlinks(path);
+  if (!resolved) return std::move(resolved).error();
+  const fs::path& target = *resolved;
+  mode_t mode = 0666 & ~static_cast<mode_t>(m_umask);
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0) {
+  const bool exists = ::stat(target.c_str(), &info) == 0;
+  if (exists) {
     if (!S_ISREG(info.st_mode)) {
       return Error::io(fmt::format("cannot write {}: it exists and is not a regular file", path.string()));
     }
     mode = info.st_mode & 07777;
     if (static_cast<std::size_t>(info.st_size) == content.size()) {
-      auto existing = read_file(path);
+      auto existing = read_file(target);
       if (existing && *existing == content) {
-        m_entries.push_back({path, {}, FileAction::Unchanged});
+        m_entries.push_back({path, target, {}, FileAction::Unchanged});
         return false;
       }
     }
   }
-  const fs::path parent = path.has_parent_path() ? path.parent_path() : fs::path(".");
-  std::error_code ec;
-  fs::create_directories(parent, ec);
-  if (ec) return Error::io(fmt::format("cannot create directory {}: {}", parent.string(), ec.message()));
+  const fs::path parent = target.has_parent_path() ? target.parent_path() : fs::path(".");
+  Expected<fs::path> stage_dir = nearest_existing_dir(parent);
+  if (!stage_dir) return std::move(stage_dir).error();
 
-  std::string temp = (parent / fmt::format(".{}.fixturegen-XXXXXX", path.filename().string())).string();
+  if (std::find(m_swept_dirs.begin(), m_swept_dirs.end(), *stage_dir) == m_swept_dirs.end()) {
+    m_stale_temps_removed += remove_stale_temps(*stage_dir);
+    m_swept_dirs.push_back(*stage_dir);
+  }
+  const std::string name = target.filename().string();
+  std::string temp = (*stage_dir / fmt::format(".{}{}{}.XXXXXX", name.substr(0, kTempNameKept), kTempMarker,
+                                               static_cast<long>(::getpid())))
+                         .string();
   FileDescriptor fd(::mkstemp(temp.data()));
   if (fd.get() < 0) return Error::io(fmt::format("cannot write {}: {}", path.string(), os_reason(errno)));
   auto give_up = [&](std::string_view what) -> Expected<bool> {
@@ -142,9 +332,20 @@ Expected<bool> StagedWrites::stage(const fs::path& path, std::string_view conten
     p += n;
     left -= static_cast<std::size_t>(n);
   }
+  // Owner and group are kept. Root can always give the file back; anyone
+  // else can keep the group when they belong to it, and the owner only when
+  // it is already theirs (chown(2)), so EPERM then leaves the file theirs.
+  struct stat made {};
+  if (exists && ::fstat(fd.get(), &made) == 0 && (made.st_uid != info.st_uid || made.st_gid != info.st_gid)) {
+    if (::fchown(fd.get(), info.st_uid, info.st_gid) != 0) {
+      if (errno != EPERM || ::geteuid() == 0) return give_up("chown failed");
+      [[maybe_unused]] const int kept_group = ::fchown(fd.get(), static_cast<uid_t>(-1), info.st_gid);
+    }
+  }
+  // After chown, which clears the set-user-ID and set-group-ID bits.
   if (::fchmod(fd.get(), mode) != 0) return give_up("chmod failed");
   if (::close(fd.release()) != 0) return give_up("close failed");
-  m_entries.push_back({path, fs::path(temp), FileAction::Written});
+  m_entries.push_back({path, target, fs::path(temp), FileAction::Written});
   return true;
 }
 
@@ -152,7 +353,7 @@ Expected<bool> StagedWrites::stage_removal(const fs::path& path) {
   struct stat info {};
   if (::lstat(path.c_str(), &info) != 0) {
     if (errno == ENOENT) {
-      m_entries.push_back({path, {}, FileAction::Unchanged});
+      m_entries.push_back({path, path, {}, FileAction::Unchanged});
       return false;
     }
     return Error::io(fmt::format("cannot remove {}: {}", path.string(), os_reason(errno)));
@@ -161,7 +362,7 @@ Expected<bool> StagedWrites::stage_removal(const fs::path& path) {
     return Error::io(fmt::format("cannot remove {}: it is a directory", path.string()),
                      "fixturegen removes only files it wrote");
   }
-  m_entries.push_back({path, {}, FileAction::Removed});
+  m_entries.push_back({path, path, {}, FileAction::Removed});
   return true;
 }
 
@@ -176,13 +377,22 @@ CommitReport StagedWrites::commit() {
   for (Entry& entry : m_entries) {
     FileOutcome outcome{entry.path, entry.action, std::nullopt};
     if (entry.action == FileAction::Written) {
-      if (::rename(entry.temp.c_str(), entry.path.c_str()) != 0) {
+      // Missing directories are made now, not at stage(): a batch that is
+      // never committed leaves no trace, not even an empty directory.
+      std::error_code ec;
+      if (entry.temp.parent_path() != entry.target.parent_path() && entry.target.has_parent_path())
+        fs::create_directories(entry.target.parent_path(), ec);
+      if (ec) {
+        outcome.action = FileAction::Failed;
+        outcome.error = Error::io(fmt::format("cannot create directory {}: {}", entry.target.parent_path().string(), ec.message()),
+                                  "it was left as it was; the other files were written");
+      } else if (::rename(entry.temp.c_str(), entry.target.c_str()) != 0) {
         const int err = errno;
-        ::unlink(entry.temp.c_str());
         outcome.action = FileAction::Failed;
         outcome.error = Error::io(fmt::format("cannot replace {}: {}", entry.path.string(), os_reason(err)),
                                   "it was left as it was; the other files were written");
       }
+      if (outcome.action == FileAction::Failed) ::unlink(entry.temp.c_str());
       entry.temp.clear();
     } else if (entry.action == FileAction::Removed) {
       if (::unlink(entry.path.c_str()) != 0 && errno != ENOENT) {
@@ -221,7 +431,8 @@ Expected<std::vector<fs::path>> list_json_files(const fs::path& root) {
   for (const auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
     if (ec) return Error::io(fmt::format("cannot list {}: {}", root.string(), ec.message()));
     const auto& name = it->path().filename().string();
-    // Hidden entries (our own temp files, editors' swap files) are skipped.
+    // Hidden entries (our own temp files, is_staging_temp(), left by a
+    // killed run; editors' swap files) are skipped.
     if (!name.empty() && name.front() == '.') {
       if (it->is_directory()) it.disable_recursion_pending();
       continue;

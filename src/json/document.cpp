@@ -1,8 +1,14 @@
 #include <fixturegen/json/document.hpp>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
 #include <limits>
+#include <optional>
+#include <string>
 #include <utility>
 
 namespace fixturegen::json {
@@ -304,5 +310,133 @@ bool json_equal(Value a, Value b) {
   }
   return true;
 }
+
+namespace {
+
+std::uint64_t mix(std::uint64_t x) {
+  // splitmix64's finalizer.
+  x ^= x >> 30;
+  x *= 0xbf58476d1ce4e5b9ULL;
+  x ^= x >> 27;
+  x *= 0x94d049bb133111ebULL;
+  x ^= x >> 31;
+  return x;
+}
+
+// A hash consistent with json::json_equal (numbers by value, objects in any
+// order), computed from emit()'s events so that depth costs no stack.
+class HashHandler final : public JsonHandler {
+public:
+  std::uint64_t result() const { return m_result; }
+
+  bool null_value() override { return deliver(0x6e756c6cULL); }
+  bool bool_value(bool value) override { return deliver(value ? 0x74727565ULL : 0x66616c73ULL); }
+  bool integer_value(std::string_view text, std::int64_t value, bool fits) override {
+    double d = fits ? static_cast<double>(value) : std::strtod(std::string(text).c_str(), nullptr);
+    return number(d);
+  }
+  bool float_value(double value) override { return number(value); }
+  bool string_value(std::string_view value) override {
+    return deliver(mix(std::hash<std::string_view>{}(value) ^ 0x737472ULL));
+  }
+  bool begin_object() override {
+    m_levels.push_back({true, 0x6f626aULL, 0});
+    return true;
+  }
+  bool key(std::string_view name) override {
+    m_levels.back().key_hash = std::hash<std::string_view>{}(name);
+    return true;
+  }
+  bool end_object() override { return close(); }
+  bool begin_array() override {
+    m_levels.push_back({false, 0x617272ULL, 0});
+    return true;
+  }
+  bool end_array() override { return close(); }
+
+private:
+  struct Level {
+    bool object;
+    std::uint64_t accumulator;
+    std::uint64_t key_hash;
+  };
+  bool number(double value) {
+    if (value == 0) value = 0;  // -0 == 0
+    std::uint64_t bits = 0;
+    std::memcpy(&bits, &value, sizeof bits);
+    return deliver(mix(bits ^ 0x6e756dULL));
+  }
+  bool deliver(std::uint64_t hash) {
+    if (m_levels.empty()) {
+      m_result = hash;
+    } else if (m_levels.back().object) {
+      m_levels.back().accumulator += mix(m_levels.back().key_hash ^ mix(hash));  // order-free
+    } else {
+      m_levels.back().accumulator = mix(m_levels.back().accumulator * 31 + hash);
+    }
+    return true;
+  }
+  bool close() {
+    const std::uint64_t hash = mix(m_levels.back().accumulator);
+    m_levels.pop_back();
+    return deliver(hash);
+  }
+  std::vector<Level> m_levels;
+  std::uint64_t m_result = 0;
+};
+
+
+}  // namespace
+
+std::uint64_t json_hash(Value value) {
+  HashHandler handler;
+  emit(value, handler);
+  return handler.result();
+}
+
+std::optional<std::pair<std::size_t, std::size_t>> find_equal_items(Value array) {
+  std::size_t first = 0;
+  std::size_t second = 0;
+  if (array.size() <= 16) {
+    std::size_t i = 0;
+    for (const Value a : array.elements()) {
+      std::size_t j = 0;
+      for (const Value b : array.elements()) {
+        if (j > i && json_equal(a, b)) return std::pair(i, j);
+        ++j;
+      }
+      ++i;
+    }
+    return std::nullopt;
+  }
+  std::vector<Value> items;
+  items.reserve(array.size());
+  for (const Value element : array.elements()) items.push_back(element);
+  std::vector<std::pair<std::uint64_t, std::size_t>> hashes;
+  hashes.reserve(items.size());
+  for (std::size_t i = 0; i < items.size(); ++i) hashes.emplace_back(json_hash(items[i]), i);
+  std::sort(hashes.begin(), hashes.end());
+  bool found = false;
+  for (std::size_t start = 0; start < hashes.size();) {
+    std::size_t end = start + 1;
+    while (end < hashes.size() && hashes[end].first == hashes[start].first) ++end;
+    for (std::size_t a = start; a < end; ++a) {
+      for (std::size_t b = a + 1; b < end; ++b) {
+        const std::size_t i = hashes[a].second;
+        const std::size_t j = hashes[b].second;
+        if (json_equal(items[i], items[j]) &&
+            (!found || std::max(i, j) < second)) {
+          first = std::min(i, j);
+          second = std::max(i, j);
+          found = true;
+        }
+      }
+    }
+    start = end;
+  }
+  if (!found) return std::nullopt;
+  return std::pair(first, second);
+}
+
 
 }  // namespace fixturegen::json

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <csignal>
 #include <cstring>
+#include <memory>
 #include <string_view>
 #include <system_error>
 #include <utility>
@@ -77,9 +78,13 @@ struct Pipe {
 
 // Close-on-exec on both ends: a child spawned by another thread at the same
 // moment must not inherit them, or our reader would never see EOF.
-std::optional<Pipe> make_pipe() {
+Expected<Pipe> make_pipe() {
   int fds[2];
-  if (::pipe2(fds, O_CLOEXEC) != 0) return std::nullopt;
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    const int error = errno;
+    return Error::io(fmt::format("cannot create a pipe: {}", errno_text(error)),
+                     "too many open files? raise `ulimit -n` or lower -j");
+  }
   Pipe pipe{UniqueFd(fds[0]), UniqueFd(fds[1])};
   // Fewer wake-ups for big outputs; the default 64 KiB is fine if refused.
   ::fcntl(pipe.read_end.get(), F_SETPIPE_SZ, static_cast<int>(kReadChunk));
@@ -149,10 +154,10 @@ bool is_executable_file(const std::filesystem::path& path, bool& exists_but_not_
 // may have more later, is at EOF, or failed (`error` set).
 enum class ReadOutcome { WouldBlock, Eof, Failed };
 
-ReadOutcome read_available(int fd, std::vector<char>& chunk, std::size_t& got, int& error) {
+ReadOutcome read_available(int fd, char* chunk, std::size_t& got, int& error) {
   got = 0;
   for (;;) {
-    const ssize_t n = ::read(fd, chunk.data(), chunk.size());
+    const ssize_t n = ::read(fd, chunk, kReadChunk);
     if (n > 0) {
       got = static_cast<std::size_t>(n);
       return ReadOutcome::WouldBlock;
@@ -163,6 +168,14 @@ ReadOutcome read_available(int fd, std::vector<char>& chunk, std::size_t& got, i
     error = errno;
     return ReadOutcome::Failed;
   }
+}
+
+// start + timeout, where a timeout beyond a century means none (and cannot
+// overflow the clock).
+Clock::time_point deadline_for(Clock::time_point start, std::chrono::milliseconds timeout) {
+  constexpr auto kCentury = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::hours(24 * 365 * 100));
+  if (timeout > kCentury) return Clock::time_point::max();
+  return start + std::max(timeout, std::chrono::milliseconds::zero());
 }
 
 timespec to_timespec(Clock::duration duration) {
@@ -181,7 +194,8 @@ public:
   ChildWatch(const ChildSpec& spec, pid_t pid, UniqueFd stdout_fd, UniqueFd stderr_fd, Clock::time_point start,
              const InterruptSignalsBlocked& signals)
       : m_spec(spec), m_signals(signals), m_pid(pid), m_stdout(std::move(stdout_fd)),
-        m_stderr(std::move(stderr_fd)), m_deadline(start + spec.timeout), m_chunk(kReadChunk) {
+        m_stderr(std::move(stderr_fd)), m_deadline(deadline_for(start, spec.timeout)),
+        m_chunk(std::make_unique_for_overwrite<char[]>(kReadChunk)) {
     // The pid cannot be reused before we reap it, so opening the pidfd after
     // the spawn is race-free.
     // (Through syscall(): glibc 2.36's <sys/pidfd.h> lacks extern "C".)
@@ -213,7 +227,7 @@ private:
   UniqueFd m_stderr;
   UniqueFd m_pidfd;
   Clock::time_point m_deadline;
-  std::vector<char> m_chunk;
+  std::unique_ptr<char[]> m_chunk;  // not zero-filled: 1 MiB per child
 
   ChildResult m_result;
   Stop m_stop = Stop::None;
@@ -232,6 +246,7 @@ void ChildWatch::request_stop(Stop reason) {
   m_result.interrupted = reason == Stop::Interrupt;
   if (!m_term_sent_at) {
     signal_group(SIGTERM);
+    signal_group(SIGCONT);  // a stopped process acts on SIGTERM only once continued
     m_term_sent_at = Clock::now();
   }
 }
@@ -283,8 +298,8 @@ void ChildWatch::consume(bool is_stdout, const char* data, std::size_t size) {
 Expected<void> ChildWatch::drain(UniqueFd& fd, bool is_stdout) {
   std::size_t got = 0;
   int error = 0;
-  const ReadOutcome outcome = read_available(fd.get(), m_chunk, got, error);
-  if (got > 0) consume(is_stdout, m_chunk.data(), got);
+  const ReadOutcome outcome = read_available(fd.get(), m_chunk.get(), got, error);
+  if (got > 0) consume(is_stdout, m_chunk.get(), got);
   if (outcome == ReadOutcome::Eof) fd.reset();
   if (outcome == ReadOutcome::Failed) {
     fd.reset();
@@ -330,6 +345,7 @@ Expected<ChildResult> ChildWatch::wait() {
     // a step leaves no processes behind, so the group gets SIGTERM, SIGKILL.
     if (m_leader_exited && !m_term_sent_at) {
       signal_group(SIGTERM);
+      signal_group(SIGCONT);
       m_term_sent_at = now;
     }
     if (m_term_sent_at && !m_kill_sent_at && now >= *m_term_sent_at + kTerminateGrace) {
@@ -394,10 +410,13 @@ Expected<ChildResult> ChildWatch::wait() {
 
   signal_group(SIGKILL);  // anything left that holds no pipe
   const int status = reap();
-  if (status != -1) {
-    if (WIFEXITED(status)) m_result.exit_status = WEXITSTATUS(status);
-    if (WIFSIGNALED(status)) m_result.signal = WTERMSIG(status);
+  if (status == -1) {
+    return Error::internal(fmt::format("`{}` was reaped by someone else: its exit status is lost",
+                                       shell_quote(m_spec.argv)),
+                           "is SIGCHLD set to SIG_IGN in fixturegen? run_child needs it at its default");
   }
+  if (WIFEXITED(status)) m_result.exit_status = WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) m_result.signal = WTERMSIG(status);
   if (m_result.stderr_tail.size() > m_spec.stderr_keep_bytes) {
     m_result.stderr_tail.erase(0, m_result.stderr_tail.size() - m_spec.stderr_keep_bytes);
   }
@@ -445,6 +464,16 @@ Expected<ChildResult> run_child(const ChildSpec& spec) {
   if (spec.argv.empty()) return Error::internal("run_child: an empty command line");
   const std::string command_line = shell_quote(spec.argv);
   if (interrupted()) return Error::interrupted();
+  // exec takes C strings: a NUL would silently cut an argument short.
+  for (const auto* list : {&spec.argv, &spec.env}) {
+    for (const std::string& word : *list) {
+      if (word.find('\0') != std::string::npos) {
+        return Error::engine(fmt::format("cannot start `{}`: {} holds a NUL byte", command_line,
+                                         list == &spec.argv ? "an argument" : "an environment entry"),
+                             not_started(command_line), "remove the NUL byte from the plan");
+      }
+    }
+  }
 
   const std::string path_value = path_from_env(spec.env).value_or(kDefaultPath);
   auto found = find_program(spec.argv[0], path_value);
@@ -469,11 +498,12 @@ Expected<ChildResult> run_child(const ChildSpec& spec) {
   auto stdin_fd = open_stdin(spec.stdin_file);
   if (!stdin_fd) return std::move(stdin_fd).error();
   auto out = make_pipe();
+  if (!out) return std::move(out).error();
   auto err = make_pipe();
-  if (!out || !err || !move_above_stdio(*stdin_fd) || !move_above_stdio(out->write_end) ||
-      !move_above_stdio(err->write_end)) {
+  if (!err) return std::move(err).error();
+  if (!move_above_stdio(*stdin_fd) || !move_above_stdio(out->write_end) || !move_above_stdio(err->write_end)) {
     const int error = errno;
-    return Error::io(fmt::format("cannot start `{}`: cannot create pipes: {}", command_line, errno_text(error)),
+    return Error::io(fmt::format("cannot start `{}`: {}", command_line, errno_text(error)),
                      "too many open files? raise `ulimit -n` or lower -j");
   }
 

@@ -140,7 +140,8 @@ Expected<void> empty_directory(int dir_fd, const fs::path& shown, dev_t device) 
   }
   std::optional<Error> first_error;
   const auto fail = [&](const std::string& name, int error) {
-    if (!first_error) first_error = Error::io(fmt::format("cannot remove {}: {}", (shown / name).string(), errno_text(error)));
+    if (first_error) return;
+    first_error = Error::io(fmt::format("cannot remove {}: {}", (shown / name).string(), errno_text(error)));
   };
   for (const std::string& name : names) {
     struct stat info {};
@@ -214,6 +215,14 @@ Expected<Sandbox> Sandbox::create(const fs::path& poc_dir, const std::vector<std
   }
   // From here on the destructor removes whatever was made when we fail.
   Sandbox sandbox(fs::path(name_template), info.st_dev, info.st_ino);
+  // A sandbox parent inside the POC (TMPDIR under it) would copy itself.
+  const fs::path root_real = fs::canonical(sandbox.root(), ec);
+  if (ec) return Error::io(fmt::format("cannot resolve {}: {}", sandbox.root().string(), ec.message()));
+  if (is_within(root_real, context.poc_real)) {
+    return Error::config(fmt::format("the sandbox {} would be inside the POC {} it copies", sandbox.root().string(),
+                                     poc_dir.string()),
+                         "point TMPDIR (or the sandbox parent) outside the POC directories");
+  }
 
   for (const fs::path& dir : {sandbox.path(), sandbox.home(), sandbox.tmp()}) {
     fs::create_directory(dir, ec);

@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <string_view>
 #include <map>
 #include <memory>
 #include <set>
@@ -15,8 +16,6 @@
 
 namespace fixturegen::scenario {
 namespace {
-
-using Json = nlohmann::ordered_json;
 
 // Everything the variants say about one instance path, merged.
 struct Shape {
@@ -72,41 +71,41 @@ private:
   const Scenario& m_scenario;
 };
 
-Json to_json(json::Value value) {
-  switch (value.kind()) {
-    case json::Kind::Null: return nullptr;
-    case json::Kind::Bool: return value.as_bool();
-    case json::Kind::Integer:
-      if (value.fits_int64()) return value.as_int();
-      return Json::parse(value.integer_text().str());  // beyond 64 bits: nlohmann keeps what it can
-    case json::Kind::Float: return value.as_double();
-    case json::Kind::String: return std::string(value.as_string());
-    case json::Kind::Array: {
-      Json array = Json::array();
-      for (json::Value element : value.elements()) array.push_back(to_json(element));
-      return array;
-    }
-    case json::Kind::Object: {
-      Json object = Json::object();
-      for (json::Value::Member member : value.members()) object[std::string(member.key)] = to_json(member.value);
-      return object;
-    }
+// Writes JSON as events into a JsonHandler (a DocumentBuilder): the schema
+// is built once, as the document the validator and the writer both read.
+class Out {
+public:
+  explicit Out(json::JsonHandler& handler) : m_handler(handler) {}
+  void key(std::string_view name) { m_handler.key(name); }
+  void string(std::string_view text) { m_handler.string_value(text); }
+  void boolean(bool value) { m_handler.bool_value(value); }
+  void null() { m_handler.null_value(); }
+  void value(json::Value value) { json::emit(value, m_handler); }
+  void begin_object() { m_handler.begin_object(); }
+  void end_object() { m_handler.end_object(); }
+  void begin_array() { m_handler.begin_array(); }
+  void end_array() { m_handler.end_array(); }
+  void member(std::string_view name, std::string_view text) {
+    key(name);
+    string(text);
   }
-  return nullptr;
-}
+
+private:
+  json::JsonHandler& m_handler;
+};
 
 class Emitter {
 public:
-  explicit Emitter(const Scenario& scenario) : m_scenario(scenario) {}
+  Emitter(const Scenario& scenario, Out& out) : m_scenario(scenario), m_out(out) {}
 
-  // Writes the keywords for `shape` at `path` into `node` (which may already
-  // hold the root's header keys, so their order comes first).
-  void emit(const Shape& shape, const std::string& path, Json& node) const {
+  // Writes the keywords for `shape` at `path` into the open object.
+  // `with_description`: false at the root, whose header already wrote it.
+  void emit(const Shape& shape, const std::string& path, bool with_description = true) const {
     const Annotation* annotation = m_scenario.annotation(path);
-    if (annotation && annotation->description) node["description"] = *annotation->description;
+    if (with_description && annotation && annotation->description) m_out.member("description", *annotation->description);
 
     const bool nullable = (shape.kinds & bit(json::Kind::Null)) || (annotation && annotation->nullable);
-    std::vector<std::string> types;
+    std::vector<std::string_view> types;
     if (shape.kinds & bit(json::Kind::Object)) types.emplace_back("object");
     if (shape.kinds & bit(json::Kind::Array)) types.emplace_back("array");
     if (shape.kinds & bit(json::Kind::String)) types.emplace_back("string");
@@ -114,58 +113,90 @@ public:
     else if (shape.kinds & bit(json::Kind::Integer)) types.emplace_back("integer");
     if (shape.kinds & bit(json::Kind::Bool)) types.emplace_back("boolean");
     if (nullable) types.emplace_back("null");
-    if (types.size() == 1) node["type"] = types.front();
-    else if (!types.empty()) node["type"] = types;
-
-    if (annotation && annotation->format) node["format"] = *annotation->format;
-    if (annotation && annotation->enum_values) {
-      Json values = to_json(*annotation->enum_values);
-      // A nullable enum must list null, or null would fail the enum.
-      if (nullable && std::find(values.begin(), values.end(), Json(nullptr)) == values.end())
-        values.push_back(nullptr);
-      node["enum"] = std::move(values);
+    if (types.size() == 1) {
+      m_out.member("type", types.front());
+    } else if (!types.empty()) {
+      m_out.key("type");
+      m_out.begin_array();
+      for (const std::string_view type : types) m_out.string(type);
+      m_out.end_array();
     }
-    if (annotation && annotation->minimum) node["minimum"] = to_json(*annotation->minimum);
-    if (annotation && annotation->maximum) node["maximum"] = to_json(*annotation->maximum);
+
+    if (annotation && annotation->format) m_out.member("format", *annotation->format);
+    if (annotation && annotation->enum_values) {
+      m_out.key("enum");
+      m_out.begin_array();
+      bool has_null = false;
+      for (const json::Value value : annotation->enum_values->elements()) {
+        has_null = has_null || value.is_null();
+        m_out.value(value);
+      }
+      // A nullable enum must list null, or null would fail the enum.
+      if (nullable && !has_null) m_out.null();
+      m_out.end_array();
+    }
+    if (annotation && annotation->minimum) {
+      m_out.key("minimum");
+      m_out.value(*annotation->minimum);
+    }
+    if (annotation && annotation->maximum) {
+      m_out.key("maximum");
+      m_out.value(*annotation->maximum);
+    }
 
     if (shape.kinds & bit(json::Kind::Object)) {
       if (annotation && annotation->map) {
-        node["additionalProperties"] = child_schema(shape.elements.get(), path + "/*");
+        m_out.key("additionalProperties");
+        child_schema(shape.elements.get(), path + "/*");
       } else {
-        emit_properties(shape, path, node);
-        if (!(annotation && annotation->open)) node["additionalProperties"] = false;
+        emit_properties(shape, path);
+        if (!(annotation && annotation->open)) {
+          m_out.key("additionalProperties");
+          m_out.boolean(false);
+        }
       }
     }
-    if (shape.kinds & bit(json::Kind::Array)) node["items"] = child_schema(shape.elements.get(), path + "/*");
+    if (shape.kinds & bit(json::Kind::Array)) {
+      m_out.key("items");
+      child_schema(shape.elements.get(), path + "/*");
+    }
   }
 
 private:
-  Json child_schema(const Shape* shape, const std::string& path) const {
-    Json node = Json::object();
-    if (shape) emit(*shape, path, node);  // never seen: unconstrained {}
-    return node;
+  void child_schema(const Shape* shape, const std::string& path) const {
+    m_out.begin_object();
+    if (shape) emit(*shape, path);  // never seen: unconstrained {}
+    m_out.end_object();
   }
 
-  void emit_properties(const Shape& shape, const std::string& path, Json& node) const {
+  void emit_properties(const Shape& shape, const std::string& path) const {
     if (shape.order.empty()) return;
-    Json properties = Json::object();
-    std::vector<std::string> required;
+    std::vector<std::string_view> required;
+    m_out.key("properties");
+    m_out.begin_object();
     for (const std::string& key : shape.order) {
       const Shape::Property& property = shape.properties.find(key)->second;
       const std::string child_path = path + "/" + json::escape_pointer_token(key);
-      properties[key] = child_schema(property.shape.get(), child_path);
+      m_out.key(key);
+      child_schema(property.shape.get(), child_path);
       const Annotation* annotation = m_scenario.annotation(child_path);
       bool is_required = property.count == shape.object_count;
       if (annotation && annotation->optional) is_required = false;
       if (annotation && annotation->required) is_required = true;
       if (is_required) required.push_back(key);
     }
+    m_out.end_object();
     std::sort(required.begin(), required.end());
-    node["properties"] = std::move(properties);
-    if (!required.empty()) node["required"] = std::move(required);
+    if (!required.empty()) {
+      m_out.key("required");
+      m_out.begin_array();
+      for (const std::string_view name : required) m_out.string(name);
+      m_out.end_array();
+    }
   }
 
   const Scenario& m_scenario;
+  Out& m_out;
 };
 
 }  // namespace
@@ -174,30 +205,30 @@ std::string schema_file_name(std::string_view type) { return fmt::format("{}{}",
 
 std::string schema_id(std::string_view type) { return fmt::format("{}{}", kSchemaIdPrefix, schema_file_name(type)); }
 
-nlohmann::ordered_json compile_schema(const Scenario& scenario) {
+json::Document compile_schema(const Scenario& scenario) {
   Shape root;
   Merger merger(scenario);
   for (const Variant& variant : scenario.variants) merger.merge(variant.value, root, "");
 
-  Json schema = Json::object();
-  schema["$schema"] = "http://json-schema.org/draft-07/schema#";
-  schema["$id"] = schema_id(scenario.name);
-  schema["title"] = scenario.name;
-  schema["description"] = scenario.description;
-  Emitter(scenario).emit(root, "", schema);
-  return schema;
+  json::DocumentBuilder builder;
+  Out out(builder);
+  out.begin_object();
+  out.member("$schema", "http://json-schema.org/draft-07/schema#");
+  out.member("$id", schema_id(scenario.name));
+  out.member("title", scenario.name);
+  // An annotation on the root path describes the type better than the
+  // scenario's own description, and takes its place.
+  const Annotation* annotation = scenario.annotation("");
+  out.member("description", annotation && annotation->description ? *annotation->description : scenario.description);
+  Emitter(scenario, out).emit(root, "", /*with_description=*/false);
+  out.end_object();
+  return builder.take();
 }
 
-Expected<std::string> compile_schema_text(const Scenario& scenario) {
-  // nlohmann only builds; the project writer owns the bytes, so that schemas
-  // and fixtures share one layout and a recompile is byte-identical.
-  const std::string compact = compile_schema(scenario).dump(-1, ' ', false, Json::error_handler_t::replace);
-  json::Document document;
-  if (std::optional<json::ParseError> error = json::Document::parse(compact, document)) {
-    return Error::io(fmt::format("internal error: compiled schema for {} does not parse: {}", scenario.name,
-                                 error->to_string()));
-  }
-  return json::to_python_json(document.root());
+std::string compile_schema_text(const Scenario& scenario) {
+  // The project writer owns the bytes, so that schemas and fixtures share
+  // one layout and a recompile is byte-identical.
+  return json::to_python_json(compile_schema(scenario).root());
 }
 
 }  // namespace fixturegen::scenario

@@ -1,14 +1,16 @@
-// Turns schema documents into a Program: first every reachable document is
-// indexed (which URIs and anchors name which nodes, what base URI is in
-// effect where), then schemas are compiled on demand from a work list, so
-// that a `$ref` only needs an index and cycles cost nothing.
+// Turns schema documents into a Program (code generation): the SchemaIndex
+// knows which URIs and anchors name which nodes and what base URI is in
+// effect where; schemas are compiled on demand from a work list, so that a
+// `$ref` only needs the index and cycles cost nothing. The keyword table is
+// keywords.hpp.
 
 #include "describe.hpp"
-#include "metaschemas.hpp"
+#include "keywords.hpp"
 #include "program.hpp"
 #include "uri.hpp"
 
 #include <fixturegen/json/pointer.hpp>
+#include <fixturegen/schema/schema_index.hpp>
 
 #include <algorithm>
 #include <array>
@@ -27,142 +29,23 @@ namespace fixturegen::schema {
 
 namespace {
 
-// Deeper schemas than this are refused rather than risking the stack.
-constexpr int kMaxSchemaDepth = 512;
-
-using BaseId = std::uint32_t;  // index into Compiler::m_bases
-inline constexpr BaseId kNoBase = std::numeric_limits<BaseId>::max();
-
-// No pointer text and no URI string here: a location is copied for every
-// subschema, and its JSON pointer is only ever needed for a report, when it
-// is derived from the node (pointer_to).
-struct Location {
-  std::uint32_t doc = 0;  // index into Compiler::m_docs
-  json::Value node;
-  BaseId base = kNoBase;  // base URI in effect at the node (after its own $id)
-};
-
-struct DocInfo {
-  std::shared_ptr<const json::Document> document;
-  std::string prefix;  // "" for the schema being compiled, "URI#" for others
-  // Per tape node: the base URI recorded by the index (kNoBase when the
-  // node is no indexed schema), and its compiled schema id.
-  std::vector<BaseId> bases;
-  std::vector<SchemaId> ids;
-};
+using Location = SchemaLocation;
 
 std::uint64_t node_key(std::uint32_t doc, json::Value node) {
   return (std::uint64_t{doc} << 32) | node.index();
 }
 
-std::uint32_t node_count(json::Value root) {
-  if (root.is_object()) return root.members().last;
-  if (root.is_array()) return root.elements().last;
-  return 1;
-}
-
-// The keywords compile_body reads. A schema object's members are sorted
-// into this table once (Compiler::load_keywords) instead of being searched
-// for each of them in turn.
-constexpr std::string_view kKeywords[] = {
-    "type", "enum", "const", "multipleOf", "minimum", "maximum", "exclusiveMinimum",
-    "exclusiveMaximum", "minLength", "maxLength", "pattern", "format", "items",
-    "additionalItems", "prefixItems", "minItems", "maxItems", "uniqueItems", "contains",
-    "minContains", "maxContains", "properties", "patternProperties", "additionalProperties",
-    "required", "minProperties", "maxProperties", "dependencies", "dependentRequired",
-    "dependentSchemas", "propertyNames", "$ref", "$dynamicRef", "allOf", "anyOf", "oneOf",
-    "not", "if", "then", "else", "unevaluatedItems", "unevaluatedProperties",
-    // Only where subschemas are found (index_node).
-    "definitions", "$defs", "contentSchema"};
-constexpr std::size_t kKeywordCount = std::size(kKeywords);
-static_assert(kKeywordCount <= 64);
-
-// A keyword of kKeywords, named by a literal checked at compile time.
-class Keyword {
-public:
-  consteval Keyword(const char* name) : m_index(index_of(name)) {}  // NOLINT: implicit on purpose
-  constexpr std::size_t index() const { return m_index; }
-  std::string_view name() const { return kKeywords[m_index]; }
-
-private:
-  static consteval std::uint8_t index_of(std::string_view name) {
-    for (std::size_t i = 0; i < kKeywordCount; ++i) {
-      if (kKeywords[i] == name) return static_cast<std::uint8_t>(i);
-    }
-    throw "not in kKeywords";  // a compile error, never run
-  }
-  std::uint8_t m_index;
-};
-
-// The index of `key` in kKeywords, or kKeywordCount: by length first, so most
-// keys are told apart without comparing any characters.
-std::size_t keyword_index(std::string_view key) {
-  static constexpr auto by_length = [] {
-    std::array<std::array<std::uint8_t, 8>, 24> table{};
-    for (auto& row : table) row.fill(0xFF);
-    for (std::size_t i = 0; i < kKeywordCount; ++i) {
-      auto& row = table[kKeywords[i].size()];
-      std::size_t slot = 0;
-      while (row[slot] != 0xFF) ++slot;
-      row[slot] = static_cast<std::uint8_t>(i);
-    }
-    return table;
-  }();
-  if (key.size() >= by_length.size()) return kKeywordCount;
-  for (const std::uint8_t i : by_length[key.size()]) {
-    if (i == 0xFF) break;
-    if (kKeywords[i] == key) return i;
-  }
-  return kKeywordCount;
-}
-
-// What a keyword holds, for finding the subschemas of a schema object.
-enum class Holds : std::uint8_t { Nothing, Schema, SchemaOrArray, Array, Map };
-
-// Per draft, indexed like kKeywords (and kKeywordCount, for other keys).
-constexpr auto make_holds(bool draft7) {
-  std::array<Holds, kKeywordCount + 1> table{};
-  const auto set = [&](Keyword keyword, Holds holds) { table[keyword.index()] = holds; };
-  for (const Keyword keyword : {Keyword("additionalProperties"), Keyword("contains"),
-                                Keyword("propertyNames"), Keyword("if"), Keyword("then"),
-                                Keyword("else"), Keyword("not")}) {
-    set(keyword, Holds::Schema);
-  }
-  for (const Keyword keyword : {Keyword("allOf"), Keyword("anyOf"), Keyword("oneOf")}) set(keyword, Holds::Array);
-  for (const Keyword keyword : {Keyword("properties"), Keyword("patternProperties"), Keyword("definitions")}) {
-    set(keyword, Holds::Map);
-  }
-  if (draft7) {
-    set("additionalItems", Holds::Schema);
-    set("items", Holds::SchemaOrArray);
-    set("dependencies", Holds::Map);
-  } else {
-    for (const Keyword keyword : {Keyword("items"), Keyword("unevaluatedItems"),
-                                  Keyword("unevaluatedProperties"), Keyword("contentSchema")}) {
-      set(keyword, Holds::Schema);
-    }
-    set("prefixItems", Holds::Array);
-    set("$defs", Holds::Map);
-    set("dependentSchemas", Holds::Map);
-  }
-  return table;
-}
-constexpr auto kHolds7 = make_holds(true);
-constexpr auto kHolds2020 = make_holds(false);
-
 class Compiler {
 public:
   Compiler(const SchemaStore& store, const ValidatorOptions& options, Program& program)
-      : m_store(store), m_options(options), m_program(program),
+      : m_index(store, options.draft), m_options(options), m_program(program),
         m_draft7(options.draft == Draft::Draft7) {}
 
   Expected<void> compile(std::shared_ptr<const json::Document> document, const std::string& uri) {
-    const std::string base(strip_fragment(uri));
-    const std::uint32_t doc = add_document(std::move(document), base, /*main=*/true);
-    if (m_error) return std::move(*m_error);
-    Location root{doc, m_docs[doc].document->root(), intern(base)};
-    root.base = info_base(doc, root.node, root.base);
-    m_program.root = schema_id(root);
+    Expected<std::uint32_t> doc = m_index.add_document(std::move(document), uri, /*main=*/true);
+    if (!doc) return std::move(doc).error();
+    sync_documents();
+    m_program.root = schema_id(m_index.root(*doc));
     for (std::size_t i = 0; i < m_work.size() && !m_error; ++i) {
       // Copy: compiling may grow m_work.
       const auto [id, location] = m_work[i];
@@ -173,234 +56,46 @@ public:
   }
 
 private:
-  // ---- documents and the URI index -------------------------------------
-
-  std::uint32_t add_document(std::shared_ptr<const json::Document> document,
-                             const std::string& uri, bool main) {
-    const auto doc = static_cast<std::uint32_t>(m_docs.size());
-    m_program.documents.push_back(document);
-    m_program.pointers.add_document(main ? std::string() : uri + "#");
-    m_docs.push_back({std::move(document), main ? std::string() : uri + "#", {}, {}});
-    const json::Value root = m_docs[doc].document->root();
-    const std::uint32_t nodes = node_count(root);
-    m_docs[doc].bases.assign(nodes, kNoBase);
-    m_docs[doc].ids.assign(nodes, kNoSchema);
-    const BaseId base = intern(uri);
-    Location location{doc, root, base};
-    m_resources.emplace(uri, location);
-    m_resource_roots.insert(node_key(doc, root));
-    index_node(doc, root, base, 0);
-    return doc;
-  }
-
-  BaseId intern(std::string_view uri) {
-    // Few distinct bases (one per document or $id): a linear scan beats a map.
-    for (BaseId i = 0; i < m_bases.size(); ++i) {
-      if (m_bases[i] == uri) return i;
-    }
-    m_bases.emplace_back(uri);
-    return static_cast<BaseId>(m_bases.size() - 1);
-  }
-
   void fail(std::string message) {
-    if (!m_error) m_error = Error::check(std::move(message));
+    if (!m_error) m_error = Error::config(std::move(message));
   }
 
-  // Records the base URI of every schema node and the URIs/anchors it
-  // declares. Only keywords that hold schemas are entered: an "$id" inside
-  // an `enum` value or a property named "$id" declares nothing.
-  void index_node(std::uint32_t doc, json::Value node, BaseId base, int depth) {
-    if (depth > kMaxSchemaDepth) {
-      fail("schema nests deeper than " + std::to_string(kMaxSchemaDepth) + " levels at " +
-           display(doc, node));
-      return;
-    }
-    if (!node.is_object()) {
-      BaseId& slot = m_docs[doc].bases[node.index()];
-      if (node.is_bool() && slot == kNoBase) slot = base;
-      return;
-    }
-    BaseId here = base;
-    bool resource_root = m_resource_roots.count(node_key(doc, node)) > 0;
-    // One pass for the keywords that name things (all start with '$').
-    std::optional<json::Value> ref, id, anchor, dynamic_anchor;
-    for (const auto member : node.members()) {
-      const std::string_view key = member.key;
-      if (key.size() < 3 || key.front() != '$') continue;
-      if (key == "$ref") ref = member.value;
-      else if (key == "$id") id = member.value;
-      else if (key == "$anchor") anchor = member.value;
-      else if (key == "$dynamicAnchor") dynamic_anchor = member.value;
-    }
-    const bool has_ref = ref && ref->is_string();
-    if (id && id->is_string() && !(m_draft7 && has_ref)) {
-      const std::string_view text = id->as_string();
-      if (m_draft7 && !text.empty() && text.front() == '#') {
-        // draft-07 location-independent identifier: a plain-name anchor.
-        m_anchors.emplace(std::string(strip_fragment(m_bases[base])) + std::string(text),
-                          Location{doc, node, base});
-      } else {
-        const std::string resolved = resolve_uri(m_bases[base], text);
-        const SplitUri split = split_fragment(resolved);
-        here = intern(split.base);
-        resource_root = true;
-        m_resources.emplace(std::string(split.base), Location{doc, node, here});
-        if (split.has_fragment && !split.fragment.empty() && split.fragment.front() != '/') {
-          m_anchors.emplace(resolved, Location{doc, node, here});
-        }
-      }
-    }
-    if (!m_draft7) {
-      if (anchor && anchor->is_string()) {
-        m_anchors.emplace(m_bases[here] + "#" + std::string(anchor->as_string()),
-                          Location{doc, node, here});
-      }
-      if (dynamic_anchor && dynamic_anchor->is_string()) {
-        const std::string name(dynamic_anchor->as_string());
-        m_anchors.emplace(m_bases[here] + "#" + name, Location{doc, node, here});
-        m_dynamic_anchors[m_bases[here]].emplace_back(name, Location{doc, node, here});
-      }
-    }
-    if (resource_root) m_resource_roots.insert(node_key(doc, node));
-    BaseId& slot = m_docs[doc].bases[node.index()];
-    if (slot == kNoBase) slot = here;
-    for_each_subschema(node, [&](json::Value child) { index_node(doc, child, here, depth + 1); });
-  }
-
-  template <class F>
-  void for_each_subschema(json::Value node, F&& visit) {
-    const auto& holds = m_draft7 ? kHolds7 : kHolds2020;
-    for (const auto member : node.members()) {
-      const json::Value value = member.value;
-      switch (holds[keyword_index(member.key)]) {
-        case Holds::Nothing: break;
-        case Holds::Schema: visit(value); break;
-        case Holds::SchemaOrArray:
-          if (!value.is_array()) {
-            visit(value);
-            break;
-          }
-          [[fallthrough]];
-        case Holds::Array:
-          for (const json::Value element : value.elements()) visit(element);
-          break;
-        case Holds::Map:
-          for (const auto entry : value.members()) {
-            if (entry.value.is_object() || entry.value.is_bool()) visit(entry.value);
-          }
-          break;
-      }
+  // The program keeps every document the index has loaded alive, and the
+  // compiler a schema id slot per tape node of each.
+  void sync_documents() {
+    for (auto doc = static_cast<std::uint32_t>(m_ids.size()); doc < m_index.document_count(); ++doc) {
+      const std::shared_ptr<const json::Document>& document = m_index.document(doc);
+      m_program.documents.push_back(document);
+      m_program.pointers.add_document(m_index.pointer_prefix(doc));
+      const json::Value root = document->root();
+      const std::uint32_t nodes = root.is_object()  ? root.members().last
+                                  : root.is_array() ? root.elements().last
+                                                    : 1;
+      m_ids.emplace_back(nodes, kNoSchema);
     }
   }
 
-  // Where `node` (then `keyword`, then `key` inside it) is, for messages.
   std::string display(std::uint32_t doc, json::Value node, std::string_view keyword = {},
                       std::string_view key = {}) const {
-    std::string pointer = pointer_to(m_docs[doc].document->root(), node);
-    for (const std::string_view token : {keyword, key}) {
-      if (token.data() == nullptr) break;
-      pointer += '/';
-      pointer += json::escape_pointer_token(token);
-    }
-    const std::string& prefix = m_docs[doc].prefix;
-    if (prefix.empty()) return pointer.empty() ? std::string("the schema root") : pointer;
-    return prefix + pointer;
-  }
-
-  BaseId info_base(std::uint32_t doc, json::Value node, BaseId fallback) const {
-    const BaseId found = m_docs[doc].bases[node.index()];
-    return found == kNoBase ? fallback : found;
-  }
-
-  // The resource (document or $id'd subschema) named by `uri`, loading the
-  // document from the store, or the embedded metaschemas, when unknown.
-  const Location* find_resource(const std::string& uri) {
-    if (const auto found = m_resources.find(uri); found != m_resources.end()) return &found->second;
-    std::shared_ptr<const json::Document> document = m_store.find(uri);
-    if (!document) document = embedded_metaschema(uri);
-    if (!document || document->empty()) return nullptr;
-    add_document(std::move(document), uri, false);
-    const auto found = m_resources.find(uri);
-    return found == m_resources.end() ? nullptr : &found->second;
+    return m_index.display(doc, node, keyword, key);
   }
 
   std::optional<Location> resolve_ref(const Location& from, std::string_view keyword,
                                       std::string_view reference) {
-    const std::string absolute = resolve_uri(m_bases[from.base], reference);
-    const SplitUri split = split_fragment(absolute);
-    const std::string base(split.base);
-    const auto where = [&] {
-      return "$ref \"" + std::string(reference) + "\" at " +
-             display(from.doc, from.node, keyword);
-    };
-    std::string fragment;
-    if (!percent_decode(split.fragment, fragment)) {
-      fail("cannot resolve " + where() + ": bad %-escape in the fragment");
+    Expected<Location> target = m_index.resolve(from, keyword, reference);
+    sync_documents();
+    if (!target) {
+      if (!m_error) m_error = std::move(target).error();
       return std::nullopt;
     }
-    if (fragment.empty() || fragment.front() == '/') {
-      const Location* resource = find_resource(base);
-      if (resource == nullptr) {
-        fail("cannot resolve " + where() + ": no schema is known as \"" + base + "\"");
-        return std::nullopt;
-      }
-      std::vector<std::string> tokens;
-      if (!json::split_pointer(fragment, tokens)) {
-        fail("cannot resolve " + where() + ": \"" + fragment + "\" is not a JSON pointer");
-        return std::nullopt;
-      }
-      json::Value node = resource->node;
-      for (const std::string& token : tokens) {
-        std::optional<json::Value> next;
-        if (node.is_object()) {
-          next = node.find(token);
-        } else if (node.is_array()) {
-          // RFC 6901: "0" or digits without a leading zero. from_chars
-          // refuses what does not fit (it used to wrap around to a small
-          // index: .../18446744073709551616 was element 0).
-          std::size_t index = 0;
-          const char* end = token.data() + token.size();
-          const auto [stop, ec] = std::from_chars(token.data(), end, index);
-          const bool numeric = !token.empty() && (token == "0" || token.front() != '0') &&
-                               ec == std::errc() && stop == end;
-          if (numeric && index < node.size()) {
-            std::size_t i = 0;
-            for (const json::Value element : node.elements()) {
-              if (i++ == index) {
-                next = element;
-                break;
-              }
-            }
-          }
-        }
-        if (!next) {
-          fail("cannot resolve " + where() + ": \"" + absolute + "\" points at nothing");
-          return std::nullopt;
-        }
-        node = *next;
-      }
-      Location target{resource->doc, node, resource->base};
-      target.base = info_base(target.doc, node, resource->base);
-      return target;
-    }
-    std::string anchor_key = base + "#" + fragment;
-    auto found = m_anchors.find(anchor_key);
-    if (found == m_anchors.end()) {
-      find_resource(base);  // loads the document that may declare it
-      found = m_anchors.find(anchor_key);
-    }
-    if (found == m_anchors.end()) {
-      fail("cannot resolve " + where() + ": no anchor \"" + fragment + "\" in \"" + base + "\"");
-      return std::nullopt;
-    }
-    return found->second;
+    return *target;
   }
 
   // ---- schema ids ---------------------------------------------------------
 
   SchemaId schema_id(const Location& location) {
     const std::uint64_t key = node_key(location.doc, location.node);
-    if (const SchemaId known = m_docs[location.doc].ids[location.node.index()]; known != kNoSchema) {
+    if (const SchemaId known = m_ids[location.doc][location.node.index()]; known != kNoSchema) {
       return known;
     }
     if (m_error) return kNoSchema;
@@ -428,13 +123,11 @@ private:
   }
 
   void set_id(const Location& location, SchemaId id) {
-    SchemaId& slot = m_docs[location.doc].ids[location.node.index()];
+    SchemaId& slot = m_ids[location.doc][location.node.index()];
     if (slot == kNoSchema) slot = id;  // the first one wins, as a map's emplace
   }
 
-  Location child(const Location& parent, json::Value node) {
-    return Location{parent.doc, node, info_base(parent.doc, node, parent.base)};
-  }
+  Location child(const Location& parent, json::Value node) const { return m_index.child(parent, node); }
 
   std::uint32_t keyword_pointer(const Location& location, std::string_view keyword) {
     return m_program.pointers.add(KeywordRef{location.doc, location.node, keyword});
@@ -527,7 +220,7 @@ private:
            display(location.doc, node) + ", found " + found(node));
       return;
     }
-    if (!m_draft7) m_program.schemas[id].resource = resource_index(m_bases[location.base]);
+    if (!m_draft7) m_program.schemas[id].resource = resource_index(m_index.base_uri(location.base));
     load_keywords(node);
 
     compile_type(location);
@@ -557,10 +250,8 @@ private:
     const auto index = static_cast<std::uint32_t>(m_program.resources.size());
     m_program.resources.emplace_back();
     m_resource_indices.emplace(base, index);
-    const auto anchors = m_dynamic_anchors.find(base);
-    if (anchors == m_dynamic_anchors.end()) return index;
     // Copy: schema_id() may add documents and so anchors.
-    const auto list = anchors->second;
+    const auto list = m_index.dynamic_anchors(base);
     for (const auto& [name, anchor_location] : list) {
       const SchemaId anchor_id = schema_id(anchor_location);
       m_program.resources[index].dynamic_anchors.emplace_back(name, anchor_id);
@@ -981,7 +672,7 @@ private:
     // Dynamic only when the static target itself declares the anchor
     // (the 2020-12 "bookending" rule).
     // Named: split_fragment returns views into its argument.
-    const std::string resolved = resolve_uri(m_bases[location.base], reference);
+    const std::string resolved = resolve_uri(m_index.base_uri(location.base), reference);
     const SplitUri split = split_fragment(resolved);
     if (split.has_fragment && !split.fragment.empty() && split.fragment.front() != '/' &&
         target->node.is_object()) {
@@ -1010,18 +701,12 @@ private:
     }
   }
 
-  const SchemaStore& m_store;
+  SchemaIndex m_index;
   const ValidatorOptions& m_options;
   Program& m_program;
   bool m_draft7;
   std::optional<Error> m_error;
-  std::vector<DocInfo> m_docs;
-  std::map<std::string, Location, std::less<>> m_resources;
-  std::map<std::string, Location, std::less<>> m_anchors;
-  std::map<std::string, std::vector<std::pair<std::string, Location>>, std::less<>>
-      m_dynamic_anchors;
-  std::vector<std::string> m_bases;  // interned base URIs, named by BaseId
-  std::set<std::uint64_t> m_resource_roots;
+  std::vector<std::vector<SchemaId>> m_ids;  // per document, per tape node: its compiled schema
   std::set<std::uint64_t> m_aliasing;
   std::map<std::string, std::uint32_t, std::less<>> m_resource_indices;
   std::vector<std::pair<SchemaId, Location>> m_work;
@@ -1035,7 +720,7 @@ private:
 Expected<std::unique_ptr<Program>> compile_program(std::shared_ptr<const json::Document> document,
                                                    std::string uri, const SchemaStore& store,
                                                    const ValidatorOptions& options) {
-  if (!document || document->empty()) return Error::check("cannot compile an empty schema document");
+  if (!document || document->empty()) return Error::config("cannot compile an empty schema document");
   auto program = std::make_unique<Program>();
   Compiler compiler(store, options, *program);
   if (auto result = compiler.compile(std::move(document), uri); !result) {

@@ -1,4 +1,5 @@
 #include "describe.hpp"
+#include "program.hpp"  // TypeBit
 
 #include <fixturegen/json/pointer.hpp>
 
@@ -130,6 +131,46 @@ std::string found(json::Value value) {
   out += ' ';
   append_limited(out, value, out.size() + 60);
   return out;
+}
+
+std::string type_names(std::uint8_t mask) {
+  // "number" already admits integers.
+  if ((mask & kNumberBit) != 0) mask = static_cast<std::uint8_t>(mask & ~kIntegerBit);
+  static constexpr std::pair<std::uint8_t, std::string_view> names[] = {
+      {kObjectBit, "object"},   {kArrayBit, "array"},   {kStringBit, "string"},
+      {kIntegerBit, "integer"}, {kNumberBit, "number"}, {kBooleanBit, "boolean"},
+      {kNullBit, "null"}};
+  std::vector<std::string_view> parts;
+  for (const auto& [bit, name] : names) {
+    if ((mask & bit) != 0) parts.push_back(name);
+  }
+  std::string out;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (i > 0) out += (i + 1 == parts.size()) ? " or " : ", ";
+    out += parts[i];
+  }
+  return out;
+}
+
+std::string plural(std::uint64_t count, std::string_view word) {
+  std::string out = std::to_string(count);
+  out += ' ';
+  if (count == 1) {
+    out += word;
+  } else if (word == "property") {
+    out += "properties";
+  } else {
+    out += word;
+    out += 's';
+  }
+  return out;
+}
+
+std::string number_text(json::Value number) {
+  if (number.is_float() && is_integral(number) && std::abs(number.as_double()) < 1e15) {
+    return std::to_string(static_cast<long long>(number.as_double()));
+  }
+  return compact_json(number);
 }
 
 std::string pointer_to(json::Value root, json::Value target) {

@@ -3,6 +3,7 @@
 #include <fixturegen/json/document.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -21,6 +22,17 @@ std::string_view type_word(json::Value value);
 
 // "string \"12\"", "integer 5", "null", "object {\"a\": 1}".
 std::string found(json::Value value);
+
+// Expected types for a message: "object, array or null" from a mask of
+// TypeBits ("number" already admits integers, so integer is not repeated).
+std::string type_names(std::uint8_t mask);
+
+// "1 item", "3 items", "2 properties".
+std::string plural(std::uint64_t count, std::string_view word);
+
+// A schema number as written, integral floats without their ".0" (the
+// engine writes "minimum": 0.0 for unsigned fields).
+std::string number_text(json::Value number);
 
 // The JSON pointer of `target` inside the document whose root is `root`
 // ("" for the root itself). Walks down from the root, so schema locations

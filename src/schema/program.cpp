@@ -64,54 +64,12 @@ std::uint8_t instance_bits(json::Value value) {
   return 0;
 }
 
-std::string type_names(std::uint8_t mask) {
-  // "number" already admits integers.
-  if ((mask & kNumberBit) != 0) mask = static_cast<std::uint8_t>(mask & ~kIntegerBit);
-  static constexpr std::pair<std::uint8_t, std::string_view> names[] = {
-      {kObjectBit, "object"},   {kArrayBit, "array"},   {kStringBit, "string"},
-      {kIntegerBit, "integer"}, {kNumberBit, "number"}, {kBooleanBit, "boolean"},
-      {kNullBit, "null"}};
-  std::vector<std::string_view> parts;
-  for (const auto& [bit, name] : names) {
-    if ((mask & bit) != 0) parts.push_back(name);
-  }
-  std::string out;
-  for (std::size_t i = 0; i < parts.size(); ++i) {
-    if (i > 0) out += (i + 1 == parts.size()) ? " or " : ", ";
-    out += parts[i];
-  }
-  return out;
-}
-
 std::size_t code_points(std::string_view text) {
   std::size_t count = 0;
   for (const char c : text) {
     if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) ++count;
   }
   return count;
-}
-
-std::string plural(std::uint64_t count, std::string_view word) {
-  std::string out = std::to_string(count);
-  out += ' ';
-  if (count == 1) {
-    out += word;
-  } else if (word == "property") {
-    out += "properties";
-  } else {
-    out += word;
-    out += 's';
-  }
-  return out;
-}
-
-// A schema number as written, integral floats without their ".0" (the
-// engine writes "minimum": 0.0 for unsigned fields).
-std::string number_text(json::Value number) {
-  if (number.is_float() && is_integral(number) && std::abs(number.as_double()) < 1e15) {
-    return std::to_string(static_cast<long long>(number.as_double()));
-  }
-  return compact_json(number);
 }
 
 const PropertyEntry* find_entry(const std::vector<PropertyEntry>& entries, std::string_view key) {
@@ -125,131 +83,6 @@ const PropertyEntry* find_entry(const std::vector<PropertyEntry>& entries, std::
       entries.begin(), entries.end(), key,
       [](const PropertyEntry& entry, std::string_view k) { return entry.key < k; });
   return (found != entries.end() && found->key == key) ? &*found : nullptr;
-}
-
-std::uint64_t mix(std::uint64_t x) {
-  // splitmix64's finalizer.
-  x ^= x >> 30;
-  x *= 0xbf58476d1ce4e5b9ULL;
-  x ^= x >> 27;
-  x *= 0x94d049bb133111ebULL;
-  x ^= x >> 31;
-  return x;
-}
-
-// A hash consistent with json::json_equal (numbers by value, objects in any
-// order), computed from emit()'s events so that depth costs no stack.
-class HashHandler final : public json::JsonHandler {
-public:
-  std::uint64_t result() const { return m_result; }
-
-  bool null_value() override { return deliver(0x6e756c6cULL); }
-  bool bool_value(bool value) override { return deliver(value ? 0x74727565ULL : 0x66616c73ULL); }
-  bool integer_value(std::string_view text, std::int64_t value, bool fits) override {
-    double d = fits ? static_cast<double>(value) : std::strtod(std::string(text).c_str(), nullptr);
-    return number(d);
-  }
-  bool float_value(double value) override { return number(value); }
-  bool string_value(std::string_view value) override {
-    return deliver(mix(std::hash<std::string_view>{}(value) ^ 0x737472ULL));
-  }
-  bool begin_object() override {
-    m_levels.push_back({true, 0x6f626aULL, 0});
-    return true;
-  }
-  bool key(std::string_view name) override {
-    m_levels.back().key_hash = std::hash<std::string_view>{}(name);
-    return true;
-  }
-  bool end_object() override { return close(); }
-  bool begin_array() override {
-    m_levels.push_back({false, 0x617272ULL, 0});
-    return true;
-  }
-  bool end_array() override { return close(); }
-
-private:
-  struct Level {
-    bool object;
-    std::uint64_t accumulator;
-    std::uint64_t key_hash;
-  };
-  bool number(double value) {
-    if (value == 0) value = 0;  // -0 == 0
-    std::uint64_t bits = 0;
-    std::memcpy(&bits, &value, sizeof bits);
-    return deliver(mix(bits ^ 0x6e756dULL));
-  }
-  bool deliver(std::uint64_t hash) {
-    if (m_levels.empty()) {
-      m_result = hash;
-    } else if (m_levels.back().object) {
-      m_levels.back().accumulator += mix(m_levels.back().key_hash ^ mix(hash));  // order-free
-    } else {
-      m_levels.back().accumulator = mix(m_levels.back().accumulator * 31 + hash);
-    }
-    return true;
-  }
-  bool close() {
-    const std::uint64_t hash = mix(m_levels.back().accumulator);
-    m_levels.pop_back();
-    return deliver(hash);
-  }
-  std::vector<Level> m_levels;
-  std::uint64_t m_result = 0;
-};
-
-std::uint64_t hash_value(json::Value value) {
-  HashHandler handler;
-  json::emit(value, handler);
-  return handler.result();
-}
-
-// The first pair of equal items (i < j), if any. Small arrays compare all
-// pairs; larger ones only items whose hashes collide.
-bool find_duplicate(json::Value array, std::size_t& first, std::size_t& second) {
-  if (array.size() <= 16) {
-    std::size_t i = 0;
-    for (const json::Value a : array.elements()) {
-      std::size_t j = 0;
-      for (const json::Value b : array.elements()) {
-        if (j > i && json::json_equal(a, b)) {
-          first = i;
-          second = j;
-          return true;
-        }
-        ++j;
-      }
-      ++i;
-    }
-    return false;
-  }
-  std::vector<json::Value> items;
-  items.reserve(array.size());
-  for (const json::Value element : array.elements()) items.push_back(element);
-  std::vector<std::pair<std::uint64_t, std::size_t>> hashes;
-  hashes.reserve(items.size());
-  for (std::size_t i = 0; i < items.size(); ++i) hashes.emplace_back(hash_value(items[i]), i);
-  std::sort(hashes.begin(), hashes.end());
-  bool found = false;
-  for (std::size_t start = 0; start < hashes.size();) {
-    std::size_t end = start + 1;
-    while (end < hashes.size() && hashes[end].first == hashes[start].first) ++end;
-    for (std::size_t a = start; a < end; ++a) {
-      for (std::size_t b = a + 1; b < end; ++b) {
-        const std::size_t i = hashes[a].second;
-        const std::size_t j = hashes[b].second;
-        if (json::json_equal(items[i], items[j]) &&
-            (!found || std::max(i, j) < second)) {
-          first = std::min(i, j);
-          second = std::max(i, j);
-          found = true;
-        }
-      }
-    }
-    start = end;
-  }
-  return found;
 }
 
 }  // namespace
@@ -677,9 +510,9 @@ bool Program::exec(const Instruction& in, json::Value value, Frame& frame, Eval*
 
     case Op::UniqueItems: {
       if (!value.is_array() || value.size() < 2) return true;
-      std::size_t first = 0;
-      std::size_t second = 0;
-      if (!find_duplicate(value, first, second)) return true;
+      const std::optional<std::pair<std::size_t, std::size_t>> equal = json::find_equal_items(value);
+      if (!equal) return true;
+      const auto [first, second] = *equal;
       if constexpr (Collect) {
         std::size_t index = 0;
         json::Value item = value;

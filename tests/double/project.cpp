@@ -331,6 +331,9 @@ void load_models(Project& project, const fs::path& models_dir, Database& parser)
       model.sql = translate_dsl(text, &model.parse_error);
     } else {
       model.sql = trim(text);
+      model.source_text = text;
+      model.sql_offset = text.find_first_not_of(" \t\r\n");
+      if (model.sql_offset == std::string::npos) model.sql_offset = 0;
       while (!model.sql.empty() && model.sql.back() == ';') model.sql.pop_back();
     }
     model.target = {project.config.catalog(), "main", model.name};
@@ -481,11 +484,10 @@ void load_models(Project& project, const fs::path& models_dir, Database& parser)
         const std::string cls = item.value("class", "");
         if (cls == "STAR") {
           model.select_star = true;
+          // Where the `*` is in the file; a .rocky model points at its `from`.
           std::tie(model.star_line, model.star_col) =
               model.from_dsl ? std::make_pair(1, 1)
-                             : line_col(model.sql, item.value("query_location", size_t{0}) > 7
-                                                       ? item.value("query_location", size_t{0}) - 7
-                                                       : 0);
+                             : line_col(model.source_text, model.sql_offset + item.value("query_location", size_t{0}));
           for (const TableRef& ref : p.refs) {
             const auto [relation, cols] = columns_of(ref);
             for (const OutputColumn& col : cols) out.push_back({col.name, col.nullable, "direct", {{relation, col.name}}});

@@ -106,6 +106,8 @@ struct Model {
   std::string name;
   fs::path file;       // relative to the project dir, as the engine prints it
   std::string sql;     // the SELECT (a .rocky model translated)
+  std::string source_text;  // a .sql model's file, for diagnostic positions
+  size_t sql_offset = 0;    // where `sql` starts in it
   bool from_dsl = false;
   Strategy strategy;
   Target target;

@@ -9,6 +9,7 @@
 #include <fmt/format.h>
 
 #include <fcntl.h>
+#include <sys/wait.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -16,6 +17,7 @@
 #include <chrono>
 #include <filesystem>
 #include <string>
+#include <thread>
 #include <vector>
 
 using namespace fixturegen;
@@ -179,7 +181,8 @@ TEST_CASE("io::list_json_files") {
   test::ScratchDir dir;
   const fs::path root = dir.path();
   for (const char* name : {"b.json", "a.json", "sub/z.json", "sub/a.json", "sub/deeper/m.json", "notes.txt",
-                           "data.json.bak", ".hidden.json", ".git/x.json", "sub/.a.json.fixturegen-123456"}) {
+                           "data.json.bak", ".hidden.json", ".git/x.json", "sub/.a.json.fixturegen-123456",
+                           "sub/.c.json.fixturegen-tmp.4242.Ab12Zx"}) {
     fs::create_directories((root / name).parent_path());
     test::write_text(root / name, "{}");
   }
@@ -322,4 +325,194 @@ TEST_CASE("io::StagedWrites removes at commit only, in the same batch as the wri
   CHECK(report.files[2].action == io::FileAction::Unchanged);
   CHECK(test::read_text(keep) == "new\n");
   CHECK(names_in(dir.path()) == std::vector<std::string>{"a-dir", "keep.json"});
+}
+
+TEST_CASE("io::StagedWrites creates directories at commit, never for a batch it drops (issue 6.12)") {
+  test::ScratchDir dir;
+  const auto deep = dir.path() / "new" / "deeper" / "out.json";
+  {
+    io::StagedWrites batch;
+    REQUIRE(*batch.stage(deep, "x\n"));
+    // Staged: the temp waits in the nearest directory that exists.
+    CHECK_FALSE(fs::exists(dir.path() / "new"));
+  }
+  // Dropped (an error or an interrupt before commit): no new directory, no temp.
+  CHECK(names_in(dir.path()).empty());
+
+  io::StagedWrites batch;
+  REQUIRE(*batch.stage(deep, "x\n"));
+  CHECK_FALSE(fs::exists(dir.path() / "new"));
+  const io::CommitReport report = batch.commit();
+  CHECK(report.ok());
+  CHECK(test::read_text(deep) == "x\n");
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"new"});
+  CHECK(names_in(deep.parent_path()) == std::vector<std::string>{"out.json"});
+}
+
+TEST_CASE("io::process_umask reads the umask without changing it (issue 6.12)") {
+  const mode_t saved = ::umask(027);
+  CHECK(io::process_umask() == 027u);
+  CHECK(::umask(027) == 027);  // still what the test set
+  // New files get 0666 minus the umask read when the batch was made.
+  test::ScratchDir dir;
+  io::StagedWrites batch;
+  ::umask(saved);
+  REQUIRE(*batch.stage(dir.path() / "new.json", "{}\n"));
+  REQUIRE(batch.commit().ok());
+  CHECK((stat_of(dir.path() / "new.json").st_mode & 07777) == 0640);
+}
+
+TEST_CASE("io::StagedWrites removes temps left by a killed run, keeps live ones (issue 6.10)") {
+  test::ScratchDir dir;
+  // A pid that is certainly gone: a child that exited and was reaped.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  REQUIRE(::waitpid(child, nullptr, 0) == child);
+  const auto dead = dir.path() / fmt::format(".a.json.fixturegen-tmp.{}.Ab12Zx", child);
+  // A live process (this one's parent) may still be writing its temp.
+  const auto live = dir.path() / fmt::format(".b.json.fixturegen-tmp.{}.Qw34Er", ::getppid());
+  // This process's own pid on a file older than this process: an earlier
+  // process with the same pid (containers reuse small pids).
+  const auto reused = dir.path() / fmt::format(".c.json.fixturegen-tmp.{}.Zx56Cv", ::getpid());
+  // Not ours at all.
+  const auto other = dir.path() / ".d.json.fixturegen-tmp.notapid.Ab12Zx";
+  for (const auto& file : {dead, live, reused, other}) test::write_text(file, "partial");
+  fs::last_write_time(reused, fs::last_write_time(reused) - std::chrono::hours(1));
+  CHECK(io::is_staging_temp(dead.filename().string()));
+  CHECK(io::is_staging_temp(live.filename().string()));
+  CHECK_FALSE(io::is_staging_temp(other.filename().string()));
+  CHECK_FALSE(io::is_staging_temp("a.json"));
+  CHECK_FALSE(io::is_staging_temp(".a.json.fixturegen-tmp.0.Ab12Zx"));
+
+  io::StagedWrites batch;
+  REQUIRE(*batch.stage(dir.path() / "out.json", "{}\n"));
+  CHECK(batch.stale_temps_removed() == 2);
+  CHECK_FALSE(fs::exists(dead));
+  CHECK_FALSE(fs::exists(reused));
+  CHECK(fs::exists(live));
+  CHECK(fs::exists(other));
+  // The batch's own temp is named so that the next run can judge it too, and
+  // a second batch in this process leaves it alone.
+  std::size_t ours = 0;
+  for (const auto& name : names_in(dir.path())) {
+    if (name.rfind(".out.json.fixturegen-tmp." + std::to_string(::getpid()) + ".", 0) == 0) ++ours;
+  }
+  CHECK(ours == 1);
+  io::StagedWrites second;
+  REQUIRE(*second.stage(dir.path() / "other.json", "[]\n"));
+  CHECK(second.stale_temps_removed() == 0);
+  CHECK(batch.commit().ok());
+  CHECK(test::read_text(dir.path() / "out.json") == "{}\n");
+}
+
+TEST_CASE("io::StagedWrites keeps the owner and group of a replaced file (issue 6.11)") {
+  test::ScratchDir dir;
+  const auto file = dir.path() / "owned.json";
+  test::write_text(file, "old\n");
+  REQUIRE(::chmod(file.c_str(), 0640) == 0);
+  if (::geteuid() != 0) {
+    // Only root can give a file to another user; a user keeps the group of
+    // their own file (covered by every other test here).
+    WARN("not root: the owner of another user's file cannot be kept; checking group only");
+    REQUIRE(io::write_file_atomic(file, "new\n").has_value());
+    CHECK(stat_of(file).st_gid == ::getegid());
+    return;
+  }
+  REQUIRE(::chown(file.c_str(), 4242, 4343) == 0);
+  auto written = io::write_file_atomic(file, "new\n");
+  REQUIRE(written.has_value());
+  CHECK(*written);
+  const struct stat after = stat_of(file);
+  CHECK(after.st_uid == 4242u);
+  CHECK(after.st_gid == 4343u);
+  CHECK((after.st_mode & 07777) == 0640);
+  CHECK(test::read_text(file) == "new\n");
+}
+
+TEST_CASE("io::StagedWrites writes through a symlink to its target; the link stays a link (issue 6.11)") {
+  test::ScratchDir dir;
+  fs::create_directories(dir.path() / "real");
+  const auto target = dir.path() / "real" / "target.json";
+  test::write_text(target, "old\n");
+  REQUIRE(::chmod(target.c_str(), 0604) == 0);
+  const auto link = dir.path() / "link.json";
+  const auto chain = dir.path() / "chain.json";
+  fs::create_symlink("real/target.json", link);  // relative to the link's directory
+  fs::create_symlink(link, chain);                // absolute, to another link
+
+  io::StagedWrites batch;
+  REQUIRE(*batch.stage(chain, "new\n"));
+  // Staged beside the target, not beside the link.
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"chain.json", "link.json", "real"});
+  const io::CommitReport report = batch.commit();
+  REQUIRE(report.ok());
+  CHECK(report.files.at(0).path == chain);
+  CHECK(fs::is_symlink(link));
+  CHECK(fs::is_symlink(chain));
+  CHECK(fs::read_symlink(link) == fs::path("real/target.json"));
+  CHECK(test::read_text(target) == "new\n");
+  CHECK((stat_of(target).st_mode & 07777) == 0604);
+  CHECK(names_in(dir.path() / "real") == std::vector<std::string>{"target.json"});
+
+  // Unchanged bytes through a link: nothing to do.
+  REQUIRE_FALSE(*io::write_file_atomic(link, "new\n"));
+
+  // A dangling link: its target is created, the link kept.
+  const auto dangling = dir.path() / "dangling.json";
+  fs::create_symlink("real/later.json", dangling);
+  REQUIRE(*io::write_file_atomic(dangling, "later\n"));
+  CHECK(fs::is_symlink(dangling));
+  CHECK(test::read_text(dir.path() / "real" / "later.json") == "later\n");
+
+  // A loop is an error, not a hang.
+  fs::create_symlink("loop_b.json", dir.path() / "loop_a.json");
+  fs::create_symlink("loop_a.json", dir.path() / "loop_b.json");
+  auto loop = io::write_file_atomic(dir.path() / "loop_a.json", "x");
+  REQUIRE_FALSE(loop.has_value());
+  CHECK(loop.error().code() == ExitCode::EngineOrIoError);
+  CHECK_THAT(loop.error().message, Catch::Contains("loop_a.json"));
+}
+
+TEST_CASE("io::read_file refuses devices and caps pipes and FIFOs (issue 6.13)") {
+  for (const char* device : {"/dev/zero", "/dev/null"}) {
+    auto read = io::read_file(device);
+    REQUIRE_FALSE(read.has_value());
+    CHECK(read.error().code() == ExitCode::EngineOrIoError);
+    CHECK_THAT(read.error().message, Catch::Contains(device) && Catch::Contains("character device"));
+  }
+
+  test::ScratchDir dir;
+  const auto fifo = dir.path() / "capture.json";
+  REQUIRE(::mkfifo(fifo.c_str(), 0600) == 0);
+  // A writer that comes later and writes more than a pipe holds: read to EOF.
+  const std::string big(200000, 'x');
+  auto write_all = [&fifo](const std::string& bytes) {
+    const int fd = ::open(fifo.c_str(), O_WRONLY);
+    if (fd < 0) return;
+    for (std::size_t done = 0; done < bytes.size();) {
+      const ssize_t n = ::write(fd, bytes.data() + done, bytes.size() - done);
+      if (n <= 0) break;
+      done += static_cast<std::size_t>(n);
+    }
+    ::close(fd);
+  };
+  {
+    std::thread writer(write_all, big);
+    auto read = io::read_file(fifo);
+    writer.join();
+    REQUIRE(read.has_value());
+    CHECK(*read == big);
+  }
+  // More than the cap: an error that names the file and the limit. (The
+  // writer's bytes fit in the pipe, so it never waits on the reader.)
+  {
+    std::thread writer(write_all, std::string(10000, 'y'));
+    auto read = io::read_file(fifo, 4096);
+    writer.join();
+    REQUIRE_FALSE(read.has_value());
+    CHECK(read.error().code() == ExitCode::EngineOrIoError);
+    CHECK_THAT(read.error().message, Catch::Contains("capture.json") && Catch::Contains("more than 4096 bytes"));
+  }
+  CHECK(io::kMaxStreamBytes == (std::uint64_t{4} << 30));
 }

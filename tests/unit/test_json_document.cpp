@@ -237,3 +237,25 @@ TEST_CASE("json::Value::integer_text owns its digits (issue 6.7)") {
   static_assert(!std::is_convertible_v<json::IntegerText&&, std::string_view>);
   static_assert(std::is_convertible_v<const json::IntegerText&, std::string_view>);
 }
+
+TEST_CASE("json::json_hash and find_equal_items agree with json_equal") {
+  json::Document document;
+  REQUIRE_FALSE(json::Document::parse(R"([{"a": 1, "b": [1.0, "x"]}, {"b": [1, "x"], "a": 1.0}, {"a": 2}, 0, -0.0])",
+                                      document)
+                    .has_value());
+  std::vector<json::Value> items(document.root().elements().begin(), document.root().elements().end());
+  CHECK(json::json_equal(items[0], items[1]));
+  CHECK(json::json_hash(items[0]) == json::json_hash(items[1]));  // member order and 1 == 1.0
+  CHECK(json::json_hash(items[3]) == json::json_hash(items[4]));  // 0 == -0.0
+  CHECK(json::json_hash(items[0]) != json::json_hash(items[2]));
+  CHECK(json::find_equal_items(document.root()) == std::pair<std::size_t, std::size_t>(0, 1));
+  // Past the all-pairs size, through the hashes: the pair with the smallest second index.
+  std::string big = "[";
+  for (int i = 0; i < 40; ++i) big += std::to_string(i) + ", ";
+  json::Document large;
+  REQUIRE_FALSE(json::Document::parse(big + "{\"k\": 7}, 39.0, 5, {\"k\": 7}]", large).has_value());
+  CHECK(json::find_equal_items(large.root()) == std::pair<std::size_t, std::size_t>(39, 41));
+  json::Document unique;
+  REQUIRE_FALSE(json::Document::parse(big + "40]", unique).has_value());
+  CHECK_FALSE(json::find_equal_items(unique.root()).has_value());
+}

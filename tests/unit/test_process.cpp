@@ -125,6 +125,25 @@ TEST_CASE("process::run_child sends SIGKILL when the group ignores SIGTERM") {
   CHECK(process_gone(static_cast<pid_t>(std::stol(result.stdout_bytes))));
 }
 
+TEST_CASE("process::run_child ends a stopped child on timeout with SIGTERM (sent with SIGCONT)") {
+  auto spec = spec_for({"sh", "-c", "kill -STOP $$"});
+  spec.timeout = 200ms;
+  const auto result = run_ok(spec);
+  CHECK(result.timed_out);
+  CHECK(result.signal == SIGTERM);
+}
+
+TEST_CASE("process::run_child takes a huge timeout as none and a zero one as already over") {
+  auto spec = spec_for({"sh", "-c", "echo ok"});
+  spec.timeout = std::chrono::milliseconds::max();
+  const auto unbounded = run_ok(spec);
+  CHECK(unbounded.exit_status == 0);
+  CHECK(unbounded.stdout_bytes == "ok\n");
+  spec.argv = {"sleep", "100"};
+  spec.timeout = 0ms;
+  CHECK(run_ok(spec).timed_out);
+}
+
 TEST_CASE("process::run_child returns when the child exits, killing what it left in the background") {
   // The background sleep holds the pipes open; waiting for EOF would take 100 s.
   const auto started = std::chrono::steady_clock::now();
@@ -215,6 +234,10 @@ TEST_CASE("process::run_child reports a program that cannot start as an Error, n
   REQUIRE_FALSE(no_exec);
   CHECK(no_exec.error().kind == ErrorKind::Engine);
   CHECK_THAT(no_exec.error().message, Catch::Contains(not_a_binary.string()));
+
+  auto nul = process::run_child(spec_for({"printf", std::string("a\0b", 3)}));
+  REQUIRE_FALSE(nul);
+  CHECK_THAT(nul.error().message, Catch::Contains("NUL"));
 
   auto spec = spec_for({"true"});
   spec.working_dir = dir.path() / "no-such-dir";

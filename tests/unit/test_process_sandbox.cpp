@@ -8,10 +8,14 @@
 
 #include <catch2/catch.hpp>
 
+#include <fstream>
 #include <map>
 #include <string>
+#include <thread>
+#include <vector>
 
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 namespace fs = std::filesystem;
@@ -161,6 +165,11 @@ TEST_CASE("process::Sandbox refuses bad `clean` entries, a missing POC and odd f
   REQUIRE_FALSE(missing);
   CHECK_THAT(missing.error().message, Catch::Contains("no-such-poc"));
 
+  auto nested = process::Sandbox::create(poc, kClean, poc / "models");
+  REQUIRE_FALSE(nested);
+  CHECK_THAT(nested.error().message, Catch::Contains("inside the POC"));
+  CHECK(std::distance(fs::directory_iterator(poc / "models"), fs::directory_iterator()) == 2);  // nothing left
+
   REQUIRE(::mkfifo((poc / "pipe").c_str(), 0600) == 0);
   auto fifo = process::Sandbox::create(poc, {}, scratch.path());
   REQUIRE_FALSE(fifo);
@@ -257,4 +266,71 @@ TEST_CASE("process::confine keeps plan paths inside their root") {
   refused("out-link/plan.json", "through a symlink");
   refused("out-link", "through a symlink");
   refused(std::string("a\0b", 3), "NUL");
+}
+
+TEST_CASE("process::Sandbox removes directories a step made unreadable and read-only") {
+  // Root ignores modes, so as root the scenario runs in a forked copy as
+  // `nobody` (uid 65534): the case an unprivileged CI user meets.
+  ScratchDir scratch;
+  const fs::path base = scratch.path() / "unprivileged";
+  fs::create_directories(base);
+  const bool as_root = ::geteuid() == 0;
+  if (as_root) REQUIRE(::chown(base.c_str(), 65534, 65534) == 0);
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    if (as_root && (::setgid(65534) != 0 || ::setuid(65534) != 0)) ::_exit(10);
+    std::error_code ec;
+    fs::create_directories(base / "poc" / "a" / "b", ec);
+    { std::ofstream(base / "poc" / "a" / "b" / "f") << "x"; }
+    { std::ofstream(base / "poc" / "ro.txt") << "x"; }
+    fs::permissions(base / "poc" / "ro.txt", fs::perms(0444), ec);
+    auto sandbox = process::Sandbox::create(base / "poc", {}, base);
+    if (!sandbox) ::_exit(11);
+    const fs::path root = sandbox->root();
+    fs::permissions(sandbox->path() / "a" / "b", fs::perms(0), ec);
+    fs::permissions(sandbox->path() / "a", fs::perms(0500), ec);
+    if (::access((sandbox->path() / "a" / "b").c_str(), R_OK) == 0) ::_exit(12);  // modes do bite
+    if (!sandbox->remove()) ::_exit(13);
+    ::_exit(fs::exists(root) ? 14 : 0);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  // 10 setuid failed, 11 create failed, 12 modes ignored, 13 remove failed, 14 root left
+  CHECK(WEXITSTATUS(status) == 0);
+}
+
+TEST_CASE("process::Sandbox and run_child serve several POC threads at once") {
+  // As regen -j N uses them: per thread a sandbox, steps in it, removal.
+  ScratchDir scratch;
+  const fs::path poc = make_poc(scratch.path());
+  const auto before = snapshot(poc);
+  std::vector<int> failures(4, 0);
+  std::vector<std::thread> threads;
+  for (std::size_t t = 0; t < failures.size(); ++t) {
+    threads.emplace_back([&, t] {
+      for (int round = 0; round < 5; ++round) {
+        auto sandbox = process::Sandbox::create(poc, kClean, scratch.path());
+        if (!sandbox) {
+          ++failures[t];
+          continue;
+        }
+        process::ChildSpec spec;
+        spec.argv = {"sh", "-c", "echo $1 > .rocky-state.redb && cat .rocky-state.redb rocky.toml", "sh",
+                     std::to_string(t)};
+        spec.env = {"PATH=/usr/bin:/bin"};
+        spec.working_dir = sandbox->path();
+        auto result = process::run_child(spec);
+        if (!result || result->stdout_bytes != std::to_string(t) + "\n[pipeline]\nname = \"x\"\n") ++failures[t];
+        if (!sandbox->remove()) ++failures[t];
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  CHECK(failures == std::vector<int>(4, 0));
+  CHECK(snapshot(poc) == before);
+  for (const auto& entry : fs::directory_iterator(scratch.path())) {
+    CHECK(entry.path().filename().string().rfind("fixturegen-", 0) != 0);  // no sandbox left
+  }
 }

@@ -27,6 +27,8 @@ struct CommandSpec {
 CommandAction setup_normalize(CLI::App& sub);
 CommandAction setup_schemas(CLI::App& sub);
 CommandAction setup_validate(CLI::App& sub);
+CommandAction setup_regen(CLI::App& sub);
+CommandAction setup_status(CLI::App& sub);
 CommandAction setup_diff(CLI::App& sub);
 CommandAction setup_review(CLI::App& sub);
 CommandAction setup_accept(CLI::App& sub);

@@ -3,6 +3,7 @@
 #include <fixturegen/core/error.hpp>
 
 #include <cstddef>
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -11,8 +12,21 @@
 
 namespace fixturegen::io {
 
-// Reads a whole file. Errors name the path and the OS reason.
-Expected<std::string> read_file(const std::filesystem::path& path);
+// The most read_file() takes from an input of unknown size (a pipe, a FIFO,
+// standard input) before it refuses it: an endless producer must end in an
+// error, not in the OOM killer.
+inline constexpr std::uint64_t kMaxStreamBytes = std::uint64_t{4} << 30;  // 4 GiB
+
+// Reads a whole file: a regular file, or a pipe or FIFO until its writer
+// closes it (up to `max_stream_bytes`). A character or block device
+// (/dev/zero, a terminal) is refused. Waiting on a pipe or FIFO ends with
+// Error::interrupted() at SIGINT/SIGTERM (core/interrupt.hpp), even when the
+// writer never comes. Errors name the path and the OS reason.
+Expected<std::string> read_file(const std::filesystem::path& path, std::uint64_t max_stream_bytes = kMaxStreamBytes);
+
+// Reads standard input to its end, as read_file() reads a pipe (a terminal
+// is allowed here: the user types and ends with Ctrl-D). Errors say <stdin>.
+Expected<std::string> read_standard_input(std::uint64_t max_bytes = kMaxStreamBytes);
 
 // What commit() did to one staged path.
 enum class FileAction {
@@ -47,15 +61,32 @@ struct CommitReport {
 // mix, and nothing changes before commit().
 //
 // stage() writes a temp file beside its target (same directory, so the
-// rename cannot cross file systems); commit() renames each over its target
-// (no fsync: see file.cpp) and removes the files staged for removal. An
-// existing file's mode is kept. A file whose bytes are already there is not
-// touched at all (its mtime stays, so build tools and git stay quiet). Temp
-// files not committed are removed on destruction, so an error or an interrupt
-// before commit() changes nothing.
+// rename cannot cross file systems; when that directory does not exist yet,
+// in its nearest existing ancestor); commit() creates missing directories,
+// renames each temp over its target (no fsync: see file.cpp) and removes the
+// files staged for removal. An existing file's mode, owner and group are kept
+// (owner and group as far as chown(2) permits: all of it as root; a non-root
+// user keeps the group when a member of it, and else the file becomes
+// theirs). A symlink is written through: its target gets the new bytes
+// (staged beside the target) and the link stays a link; stage_removal()
+// removes the link itself. A hard link is broken (the name gets a new
+// inode); ACLs and extended attributes are not copied. A file whose
+// bytes are already there is not touched at all (its mtime stays, so build
+// tools and git stay quiet). Temp files not committed are removed on
+// destruction, so an error or an interrupt before commit() changes nothing
+// and creates no directory.
+//
+// Temp files are named ".NAME.fixturegen-tmp.PID.XXXXXX" (is_staging_temp()).
+// A run killed before commit() (kill -9) leaves them behind; the first
+// stage() into a directory removes those whose process is gone. Ignore them
+// in git with the pattern `.*.fixturegen-tmp.*`.
+//
+// One batch is used from one thread at a time; batches on several threads
+// are fine (nothing process-wide, such as the umask, is ever changed).
 class StagedWrites {
 public:
-  StagedWrites() = default;
+  // Reads the umask once (see process_umask()): new files get 0666 minus it.
+  StagedWrites();
   ~StagedWrites();
   StagedWrites(const StagedWrites&) = delete;
   StagedWrites& operator=(const StagedWrites&) = delete;
@@ -76,15 +107,30 @@ public:
 
   // Paths staged so far that commit() would change (writes and removals).
   std::size_t staged() const;
+  // Temp files left by killed runs that stage() found and removed in the
+  // directories it wrote to (see is_staging_temp()).
+  std::size_t stale_temps_removed() const { return m_stale_temps_removed; }
 
 private:
   struct Entry {
-    std::filesystem::path path;  // as given
-    std::filesystem::path temp;  // empty for a removal or an unchanged file
+    std::filesystem::path path;    // as given
+    std::filesystem::path target;  // what commit() replaces or removes
+    std::filesystem::path temp;    // empty for a removal or an unchanged file
     FileAction action = FileAction::Unchanged;  // what commit() will do
   };
   std::vector<Entry> m_entries;
+  std::vector<std::filesystem::path> m_swept_dirs;  // looked at for stale temps
+  std::size_t m_stale_temps_removed = 0;
+  unsigned m_umask = 022;
 };
+
+// Whether `file_name` is the name of a StagedWrites temp file. Such files
+// are hidden and never end in ".json": list_json_files() never lists one.
+bool is_staging_temp(std::string_view file_name);
+
+// The process's umask, read without setting it (/proc/self/status), so that
+// no other thread ever sees it changed.
+unsigned process_umask();
 
 // One file through StagedWrites. Returns whether the file changed.
 Expected<bool> write_file_atomic(const std::filesystem::path& path, std::string_view content);

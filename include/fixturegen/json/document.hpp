@@ -9,6 +9,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace fixturegen::json {
@@ -228,5 +229,14 @@ bool emit(Value value, JsonHandler& handler);
 // JSON equality as JSON Schema defines it for `enum`, `const` and
 // `uniqueItems`: numbers compare by value (1 == 1.0), objects ignore order.
 bool json_equal(Value a, Value b);
+
+// A hash consistent with json_equal (equal values hash alike: numbers by
+// value, objects in any member order). Iterative, as json_equal.
+std::uint64_t json_hash(Value value);
+
+// The first pair of json_equal items of `array` (first < second, the
+// smallest second), for `uniqueItems`. Small arrays compare all pairs;
+// larger ones only items whose json_hash collide.
+std::optional<std::pair<std::size_t, std::size_t>> find_equal_items(Value array);
 
 }  // namespace fixturegen::json

@@ -48,13 +48,32 @@ struct ChildResult {
 // be started (program not found, not executable, stdin file missing); every
 // way a started child ends is a ChildResult. Safe to call from several
 // threads at once.
+//
+// Details (src/process/child_process.cpp, docs/architecture.md):
+// - argv[0] without '/' is looked up with find_program on the PATH entry of
+//   `env` (execvp's "/bin:/usr/bin" when there is none); a relative path with
+//   '/' is taken from fixturegen's working directory, not `working_dir`.
+// - The wait is ppoll() with SIGINT/SIGTERM blocked outside it (ninja's
+//   SubprocessSet); with interrupted() already true nothing starts and the
+//   Error has kind Interrupted.
+// - When the child exits, anything it left running in its process group
+//   (a background job holding the pipes) gets SIGTERM, then SIGKILL; pipes
+//   held by something that left the group are abandoned 1 s after that.
+// - `timeout` of more than a century means none; zero or less, already over.
+// - The only other Errors: no pipes or descriptors left (Io), and a failed
+//   wait (Internal; the group is killed and the child reaped first).
 Expected<ChildResult> run_child(const ChildSpec& spec);
 
-// The command line as a user can paste it into a POSIX shell.
+// The command line as a user can paste it into a POSIX shell: words of
+// [A-Za-z0-9_@%+=:,./-] as they are, others in single quotes with ' as '\''
+// (a first word with '=' is quoted too, or a shell reads an assignment).
 std::string shell_quote(const std::vector<std::string>& argv);
 
 // Resolves a program name the way execvp would on the given PATH value; a
-// name with '/' is returned as is if it exists. Error when not found.
+// name with '/' is returned as is if it exists. Error (kind Config, naming
+// the program and the PATH searched) when not found or not an executable
+// file. Unlike execvp, empty and relative PATH entries are skipped: they
+// would depend on the current directory.
 Expected<std::filesystem::path> find_program(const std::string& name, const std::string& path_value);
 
 }  // namespace fixturegen::process

@@ -3,7 +3,7 @@
 #include <fixturegen/core/error.hpp>
 #include <fixturegen/scenario/scenario.hpp>
 
-#include <nlohmann/json.hpp>
+#include <fixturegen/json/document.hpp>
 
 #include <string>
 #include <string_view>
@@ -30,11 +30,13 @@ namespace fixturegen::scenario {
 // The closed schema is the only one written: `fixturegen validate` without
 // --strict reports "not allowed" violations of `additionalProperties: false`
 // as warnings instead of errors (docs/scenario-format.md, "Compiled schemas").
-nlohmann::ordered_json compile_schema(const Scenario& scenario);
+// Built once, as a Document (the validator compiles it as is; the writer
+// turns it into the bytes below).
+json::Document compile_schema(const Scenario& scenario);
 
 // The compiled schema as the bytes `fixturegen schemas` writes: Python's
 // json.dump(indent=2) layout plus a newline, via the project's JSON writer.
-Expected<std::string> compile_schema_text(const Scenario& scenario);
+std::string compile_schema_text(const Scenario& scenario);
 
 // `<name>.schema.json`, and the `$id` a compiled schema carries.
 std::string schema_file_name(std::string_view type);
