@@ -18,7 +18,6 @@
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <cstdio>
 #include <filesystem>
 #include <map>
@@ -217,12 +216,14 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
   if (summary.errored == 0) return code;
   // Any file that could not be checked makes the run an error of its kind,
   // printed once by app.cpp; each file's own error is in the report.
-  const FileResult& first = *std::find_if(results.begin(), results.end(), [&](const FileResult& result) {
-    return result.error && result.error->code() == code;
-  });
-  Error error = *first.error;
+  // The first file with the most severe error names the run's error.
+  const FileResult* first = nullptr;
+  for (const FileResult& result : results) {
+    if (result.error && (!first || to_int(result.error->code()) > to_int(first->error->code()))) first = &result;
+  }
+  Error error = *first->error;
   error.message = fmt::format("{} of {} capture(s) could not be checked; {}: {}", summary.errored, results.size(),
-                              first.path, error.message);
+                              escape_control(first->path, true), error.message);
   error.hint.clear();  // printed above with the others
   return error;
 }

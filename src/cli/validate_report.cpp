@@ -84,6 +84,7 @@ OrderedJson json_violations(const std::vector<schema::Violation>& violations) {
   for (const schema::Violation& violation : violations) {
     list.push_back(OrderedJson{{"pointer", violation.instance_pointer},
                                {"schema_pointer", violation.schema_pointer},
+                               {"kind", schema::kind_name(violation.kind)},
                                {"message", violation.message}});
   }
   return list;

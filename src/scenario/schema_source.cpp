@@ -1,7 +1,6 @@
 #include <fixturegen/scenario/schema_source.hpp>
 
 #include <fixturegen/core/project_paths.hpp>
-#include <fixturegen/scenario/schema_compiler.hpp>
 
 #include <fmt/format.h>
 
@@ -13,7 +12,10 @@ namespace fixturegen::scenario {
 
 std::string SchemaSource::schema_file(std::string_view type) const {
   if (schema_file_dir.empty()) return {};
-  return (std::filesystem::path(schema_file_dir) / schema_file_name(type)).generic_string();
+  // schema_file_name() without schema_compiler.hpp, which pulls in nlohmann.
+  std::string name(type);
+  name += kSchemaFileSuffix;
+  return (std::filesystem::path(schema_file_dir) / name).generic_string();
 }
 
 std::string SchemaSource::describe() const {

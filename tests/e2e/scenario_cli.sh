@@ -89,6 +89,8 @@ assert f["type"] == "widget_detail" and f["errors"][0]["pointer"] == "/detail/id
 assert f["errors"][0]["schema_pointer"].endswith("/type") and "message" in f["errors"][0]
 assert r["files"][0]["type"] is None
 assert r["files"][3]["warnings"][0]["pointer"] == "/surprise"
+assert r["files"][3]["warnings"][0]["kind"] == "additional_property", r["files"][3]
+assert f["errors"][0]["kind"] == "type", f
 assert r["coverage"]["commands_without_scenarios"] == ["gadget"], r["coverage"]
 assert any(t["type"] == "widget_detail" for t in r["coverage"]["types"])
 PY
