@@ -71,6 +71,10 @@ schemas: build
 validate *ARGS: build
     {{fixturegen}} validate {{ARGS}}
 
+# Compare scenarios/ with the engine's published schemas (docs/compare.md).
+compare DIR=(shared / "rocky-reference" / "schemas") *ARGS: build
+    {{fixturegen}} schemas --compare {{DIR}} {{ARGS}}
+
 # Normalize capture files in place with the default profile.
 normalize +FILES: build
     {{fixturegen}} normalize --in-place {{FILES}}

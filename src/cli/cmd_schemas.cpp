@@ -6,6 +6,8 @@
 #include <fixturegen/core/log.hpp>
 #include <fixturegen/core/project_paths.hpp>
 #include <fixturegen/io/file.hpp>
+#include <fixturegen/scenario/engine_compare.hpp>
+#include <fixturegen/scenario/engine_compare_report.hpp>
 #include <fixturegen/scenario/scenario_set.hpp>
 #include <fixturegen/scenario/schema_compiler.hpp>
 
@@ -13,6 +15,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -32,6 +35,9 @@ struct SchemasOptions {
   std::string scenarios = ProjectPaths::defaults().scenarios;
   std::string out = ProjectPaths::defaults().schemas;
   bool check = false;
+  std::string compare;  // engine schema directory (docs/compare.md)
+  std::string format = "text";
+  std::vector<std::string> fail_on;
 };
 
 bool is_schema_file(const fs::path& path) {
@@ -52,6 +58,21 @@ Expected<std::vector<fs::path>> existing_schema_files(const fs::path& dir) {
   if (ec) return Error::io(fmt::format("cannot list {}: {}", dir.generic_string(), ec.message()));
   std::sort(files.begin(), files.end());
   return files;
+}
+
+// `--compare DIR`: writes nothing, prints the report (docs/compare.md).
+Expected<ExitCode> compare_with_engine(const scenario::ScenarioSet& set, const SchemasOptions& options) {
+  Expected<scenario::SchemaComparison> comparison = scenario::compare_with_engine_schemas(set, options.compare);
+  if (!comparison) return std::move(comparison).error();
+  const std::string report = scenario::comparison_report(*comparison, options.format == "json");
+  std::fwrite(report.data(), 1, report.size(), stdout);
+  std::fflush(stdout);
+  const std::vector<std::string> failing = scenario::failing_categories(*comparison, options.fail_on);
+  if (failing.empty()) return ExitCode::Success;
+  return Error::check(fmt::format("scenarios disagree with the engine schemas in {}: {} (--fail-on)", options.compare,
+                                  fmt::join(failing, ", ")),
+                      "describe the missing fields in a variant of scenarios/<type>.json, fix or drop the extra ones, "
+                      "then run `fixturegen schemas` (docs/compare.md)");
 }
 
 // The manifest: the schema files `schemas` wrote into a directory, one name a
@@ -144,6 +165,7 @@ Expected<ExitCode> check_schemas(const SchemasOptions& options, const std::map<s
 Expected<ExitCode> run_schemas(const SchemasOptions& options) {
   Expected<scenario::ScenarioSet> set = scenario::load_scenario_set(options.scenarios);
   if (!set) return std::move(set).error();
+  if (!options.compare.empty()) return compare_with_engine(*set, options);
 
   // Compile everything first: nothing is written unless every file compiles.
   std::map<std::string, std::string> compiled;  // file name -> bytes
@@ -221,8 +243,15 @@ CommandAction setup_schemas(CLI::App& sub) {
       ->capture_default_str()->type_name("DIR");
   sub.add_option("--out", options->out, "Where to write <type>.schema.json files")
       ->capture_default_str()->type_name("DIR");
-  sub.add_flag("--check", options->check,
-               "Write nothing; exit 1 when any schema file is missing, stale or extra");
+  CLI::Option* check = sub.add_flag("--check", options->check,
+                                    "Write nothing; exit 1 when any schema file is missing, stale or extra");
+  CLI::Option* compare = sub.add_option("--compare", options->compare,
+                                        "Write nothing; compare the scenarios with the engine's schemas in DIR")
+                             ->type_name("DIR")->excludes(check);
+  sub.add_option("--format", options->format, "Report format of --compare")
+      ->check(CLI::IsMember({"text", "json"}))->capture_default_str()->needs(compare);
+  sub.add_option("--fail-on", options->fail_on, "With --compare, exit 1 when any of these is not empty")
+      ->delimiter(',')->check(CLI::IsMember(scenario::compare_category_names()))->type_name("LIST")->needs(compare);
   return [options] { return run_schemas(*options); };
 }
 

@@ -11,6 +11,8 @@
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/json/document.hpp>
 #include <fixturegen/scenario/coverage.hpp>
+#include <fixturegen/scenario/engine_compare.hpp>
+#include <fixturegen/scenario/engine_compare_report.hpp>
 #include <fixturegen/scenario/schema_source.hpp>
 
 #include <CLI/CLI.hpp>
@@ -81,6 +83,8 @@ constexpr std::size_t kMaxValidateThreads = 8;
 // --coverage: every checked capture is added, one thread at a time.
 struct CoverageSink {
   scenario::CoverageTracker tracker;
+  // With --schemas DIR: what those schemas declare that no capture shows.
+  std::optional<scenario::EngineFieldCoverage> engine_fields;
   std::mutex mutex;
 };
 
@@ -105,6 +109,10 @@ Expected<void> check_capture(const fs::path& file, const ValidateOptions& option
   if (coverage) {
     const std::lock_guard<std::mutex> lock(coverage->mutex);
     coverage->tracker.add(document.root(), check->type, check->command);
+    if (coverage->engine_fields && check->type) {
+      if (Expected<void> added = coverage->engine_fields->add(document.root(), *check->type); !added)
+        return std::move(added).error();
+    }
   }
   return {};
 }
@@ -156,6 +164,7 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
 
   std::optional<CoverageSink> coverage;
   if (options.coverage) coverage.emplace(scenario::CoverageTracker(source->scenarios.get()));
+  if (coverage && source->from_directory()) coverage->engine_fields.emplace(source->schemas_dir);
 
   // Files are read, parsed and checked on every core (a schema is compiled
   // by the first worker that needs it), then reported in order, so the
@@ -179,17 +188,22 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
 
   const std::optional<scenario::CoverageReport> coverage_report =
       coverage ? std::optional(coverage->tracker.report()) : std::nullopt;
+  const std::optional<std::vector<scenario::TypeComparison>> engine_fields =
+      coverage && coverage->engine_fields ? std::optional(coverage->engine_fields->report()) : std::nullopt;
   switch (options.format) {
     case ReportFormat::Json:
-      out(json_report(results, summary, coverage_report ? &*coverage_report : nullptr));
+      out(json_report(results, summary, coverage_report ? &*coverage_report : nullptr,
+                      engine_fields ? &*engine_fields : nullptr));
       break;
     case ReportFormat::Junit:
       out(junit_report(results, summary));
       if (coverage_report) std::fputs(text_coverage(*coverage_report, source->scenarios != nullptr).c_str(), stderr);
+      if (engine_fields) std::fputs(scenario::engine_coverage_text(*engine_fields, options.schemas).c_str(), stderr);
       break;
     case ReportFormat::Text:
       for (const FileResult& result : results) out(text_file(result));
       if (coverage_report) out(text_coverage(*coverage_report, source->scenarios != nullptr));
+      if (engine_fields) out(scenario::engine_coverage_text(*engine_fields, options.schemas));
       if (summary.warnings > 0)
         log::info("{} warning(s): keys the schemas do not allow; --strict makes them errors", summary.warnings);
       // The closing line, alone, in the form CI runners read.
@@ -232,7 +246,8 @@ CommandAction setup_validate(CLI::App& sub) {
   sub.add_option("--format", options->format, "Report format: text, json or junit")
       ->transform(CLI::CheckedTransformer(formats))->default_str("text");
   sub.add_flag("--coverage", options->coverage,
-               "Also report scenario paths and variants no capture shows, and commands without scenarios");
+               "Also report scenario paths and variants no capture shows, commands without scenarios, and "
+               "(with --schemas) fields the schemas declare that no capture shows");
   return [options, scenarios] {
     options->scenarios_given = scenarios->count() > 0;
     return run_validate(*options);

@@ -1,6 +1,7 @@
 // The reports of `fixturegen validate`: text for people, JSON for scripts,
 // JUnit XML for CI dashboards.
 #include <fixturegen/cli/validate_report.hpp>
+#include <fixturegen/scenario/engine_compare_report.hpp>
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -216,7 +217,8 @@ std::string text_coverage(const scenario::CoverageReport& report, bool have_scen
 }
 
 std::string json_report(const std::vector<FileResult>& results, const ValidateSummary& summary,
-                        const scenario::CoverageReport* coverage) {
+                        const scenario::CoverageReport* coverage,
+                        const std::vector<scenario::TypeComparison>* engine_fields) {
   OrderedJson files = OrderedJson::array();
   for (const FileResult& result : results) {
     OrderedJson error = nullptr;
@@ -238,6 +240,7 @@ std::string json_report(const std::vector<FileResult>& results, const ValidateSu
                      {"failed", summary.failed},
                      {"errored", summary.errored}};
   if (coverage) report["coverage"] = json_coverage(*coverage);
+  if (engine_fields) report["coverage"]["engine_fields"] = scenario::engine_coverage_json(*engine_fields);
   return report.dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
 }
 

@@ -5,7 +5,7 @@
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/json/pointer.hpp>
 #include <fixturegen/scenario/coverage.hpp>
-#include <fixturegen/scenario/schema_compiler.hpp>
+#include <fixturegen/scenario/type_schemas.hpp>
 
 #include <fmt/format.h>
 
@@ -63,13 +63,15 @@ void add_findings(const std::string& path, const DeclaredField& declared, const 
                           {"number"}});
     }
     KindMask unshown = engine & ~example;
-    unshown &= ~kFloatBit;  // a fraction not shown is the finding above, or moot
-    if (example & kFloatBit) unshown &= ~kIntegerBit;  // numbers with fractions cover integers
+    // A number shown in any form covers "number" (integers only are the
+    // finding above); none shown leaves "number" or "integer" to report.
+    if (example & (kIntegerBit | kFloatBit)) unshown &= ~(kIntegerBit | kFloatBit);
     if (unshown != 0) {
       const bool only_null = unshown == kNullBit;
       findings.push_back({path, TypeFinding::Kind::KindNotShown,
                           only_null ? std::string("the engine allows null; no example shows null")
-                                    : fmt::format("the engine also allows {}; no example shows it", kinds_text(unshown)),
+                                    : fmt::format("the engine allows {}; examples only show {}", kinds_text(engine),
+                                                  kinds_text(example)),
                           kind_names(unshown)});
     }
   }
@@ -108,24 +110,33 @@ std::string_view to_string(TypeFinding::Kind kind) {
   return "unknown";
 }
 
-void collect_shown_fields(json::Value document, const PathSet& map_paths, const PathSet& value_paths,
+bool collect_shown_fields(json::Value document, const PathSet& map_paths, const PathSet& value_paths,
                           ShownFields& shown) {
-  // Like collect_instance_paths(), plus the scalar values at enum paths.
-  // An explicit stack: captures come from outside and may nest deeply.
-  std::vector<std::pair<json::Value, std::string>> stack;
-  stack.emplace_back(document, std::string());
+  // Like collect_instance_paths(), plus the scalar values at enum paths and
+  // a depth bound. An explicit stack: captures come from outside.
+  struct Item {
+    json::Value node;
+    std::string path;
+    std::size_t depth;
+  };
+  bool complete = true;
+  std::vector<Item> stack;
+  stack.push_back({document, std::string(), 0});
   while (!stack.empty()) {
-    auto [node, path] = std::move(stack.back());
+    auto [node, path, depth] = std::move(stack.back());
     stack.pop_back();
-    if (node.is_array()) {
-      if (node.size() > 0) {
-        const std::string child = path + "/*";
-        for (json::Value element : node.elements()) stack.emplace_back(element, child);
-      }
+    const bool has_children = (node.is_array() || node.is_object()) && node.size() > 0;
+    if (has_children && depth == kMaxShownDepth) {
+      complete = false;
+    } else if (node.is_array()) {
+      const std::string child = path + "/*";
+      for (json::Value element : node.elements()) stack.push_back({element, child, depth + 1});
     } else if (node.is_object()) {
       const bool is_map = map_paths.count(path) > 0;
-      for (json::Value::Member member : node.members())
-        stack.emplace_back(member.value, is_map ? path + "/*" : path + "/" + json::escape_pointer_token(member.key));
+      for (json::Value::Member member : node.members()) {
+        stack.push_back({member.value, is_map ? path + "/*" : path + "/" + json::escape_pointer_token(member.key),
+                         depth + 1});
+      }
     }
     ShownField& field = shown[path];
     field.kinds |= kind_bit(node.kind());
@@ -133,12 +144,13 @@ void collect_shown_fields(json::Value document, const PathSet& map_paths, const 
       if (std::string text = scalar_text(node); !text.empty()) field.values.insert(std::move(text));
     }
   }
+  return complete;
 }
 
 TypeComparison compare_fields(std::string type, const EngineSchemaFields& declared, const ShownFields& shown) {
   TypeComparison result;
   result.type = std::move(type);
-  result.schema_problems = declared.problems;
+  result.problems = declared.problems;
   for (const auto& [path, field] : declared.fields) {
     if (path.empty()) continue;
     ++result.declared;
@@ -195,6 +207,25 @@ PathSet enum_paths_of(const EngineSchemaFields& declared) {
   return paths;
 }
 
+// What a scenario describes beyond its variants: a `nullable` annotation
+// allows null, an `enum` annotation its values, in the compiled schema too.
+void add_annotated_values(const Scenario& scenario, const PathSet& enum_paths, ShownFields& shown) {
+  for (const Annotation& annotation : scenario.annotations) {
+    auto found = shown.find(annotation.path);
+    if (found == shown.end()) continue;  // a path the engine's maps renamed
+    ShownField& field = found->second;
+    if (annotation.nullable) field.kinds |= kNullBit;
+    if (!annotation.enum_values) continue;
+    for (json::Value value : annotation.enum_values->elements()) {
+      if (value.is_null()) {
+        field.kinds |= kNullBit;
+      } else if (enum_paths.count(annotation.path)) {
+        if (std::string text = scalar_text(value); !text.empty()) field.values.insert(std::move(text));
+      }
+    }
+  }
+}
+
 // The types DIR has a schema for: `<type>.schema.json` files, sorted.
 Expected<std::vector<std::string>> engine_types_in(const fs::path& dir) {
   std::vector<std::string> types;
@@ -225,7 +256,7 @@ Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenar
   std::set<std::string, std::less<>> compared;
   for (const Scenario& scenario : scenarios.scenarios()) {
     if (interrupted()) return Error::interrupted();
-    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(dir / schema_file_name(scenario.name));
+    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(schema_file_in(dir, scenario.name));
     if (!declared) return std::move(declared).error();
     if (!*declared) {
       comparison.scenarios_without_engine_schema.push_back(scenario.name);
@@ -237,9 +268,17 @@ Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenar
     for (const std::string& path : map_paths_of(scenario)) map_paths.insert(path);
     const PathSet enum_paths = enum_paths_of(**declared);
     ShownFields shown;
-    for (const Variant& variant : scenario.variants) collect_shown_fields(variant.value, map_paths, enum_paths, shown);
+    std::vector<std::string> too_deep;
+    for (const Variant& variant : scenario.variants) {
+      if (!collect_shown_fields(variant.value, map_paths, enum_paths, shown)) too_deep.push_back(variant.name);
+    }
+    add_annotated_values(scenario, enum_paths, shown);
     TypeComparison type = compare_fields(scenario.name, **declared, shown);
     type.examples = scenario.variants.size();
+    if (!too_deep.empty()) {
+      type.problems.push_back(fmt::format("variant(s) {} nest deeper than {} levels; what lies deeper is not compared",
+                                          fmt::join(too_deep, ", "), kMaxShownDepth));
+    }
     comparison.types.push_back(std::move(type));
   }
   for (std::string& type : *engine_types)
@@ -251,7 +290,7 @@ Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenar
 Expected<void> EngineFieldCoverage::add(json::Value capture, const std::string& type) {
   auto found = m_types.find(type);
   if (found == m_types.end()) {
-    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(m_dir / schema_file_name(type));
+    Expected<std::optional<EngineSchemaFields>> declared = load_engine_schema_fields(schema_file_in(m_dir, type));
     if (!declared) return std::move(declared).error();
     PerType entry;
     if (*declared) {
@@ -264,7 +303,7 @@ Expected<void> EngineFieldCoverage::add(json::Value capture, const std::string& 
   PerType& entry = found->second;
   if (!entry.declared) return {};  // validate reports the missing schema
   ++entry.captures;
-  collect_shown_fields(capture, entry.map_paths, entry.enum_paths, entry.shown);
+  if (!collect_shown_fields(capture, entry.map_paths, entry.enum_paths, entry.shown)) ++entry.too_deep;
   return {};
 }
 
@@ -274,6 +313,10 @@ std::vector<TypeComparison> EngineFieldCoverage::report() const {
     if (!entry.declared) continue;
     TypeComparison comparison = compare_fields(type, *entry.declared, entry.shown);
     comparison.examples = entry.captures;
+    if (entry.too_deep > 0) {
+      comparison.problems.push_back(fmt::format("{} capture(s) nest deeper than {} levels; what lies deeper is not compared",
+                                                entry.too_deep, kMaxShownDepth));
+    }
     types.push_back(std::move(comparison));
   }
   return types;

@@ -47,10 +47,19 @@ OrderedJson summary_json(const TypeComparison& type) {
 OrderedJson findings_json(const std::vector<TypeFinding>& findings) {
   OrderedJson list = OrderedJson::array();
   for (const TypeFinding& finding : findings) {
+    // Enum values are kept as JSON text (scalar_text); give them back as
+    // values, so "1" and "\"1\"" stay apart. Kind findings list kind names.
+    const bool enum_finding = finding.kind == TypeFinding::Kind::EnumValueNotShown ||
+                              finding.kind == TypeFinding::Kind::EnumValueNotDeclared;
+    OrderedJson values = OrderedJson::array();
+    for (const std::string& value : finding.values) {
+      OrderedJson parsed = enum_finding ? OrderedJson::parse(value, nullptr, false) : OrderedJson(value);
+      values.push_back(parsed.is_discarded() ? OrderedJson(value) : std::move(parsed));
+    }
     list.push_back(OrderedJson{{"path", finding.path},
                                {"kind", std::string(to_string(finding.kind))},
                                {"message", finding.message},
-                               {"values", finding.values}});
+                               {"values", std::move(values)}});
   }
   return list;
 }
@@ -114,7 +123,7 @@ std::string comparison_text(const SchemaComparison& comparison) {
     text += folded_lines("extra", type.extra);
     for (const TypeFinding& finding : type.findings)
       text += fmt::format("  {:<8} {}: {}\n", "type", finding.path.empty() ? "(root)" : finding.path, finding.message);
-    for (const std::string& problem : type.schema_problems) text += fmt::format("  {:<8} {}\n", "schema", problem);
+    for (const std::string& problem : type.problems) text += fmt::format("  {:<8} {}\n", "problem", problem);
     declared += type.declared;
     shown += type.shown;
     missing += type.missing.size();
@@ -140,7 +149,7 @@ OrderedJson comparison_json(const SchemaComparison& comparison) {
                                 {"missing", type.missing},
                                 {"extra", type.extra},
                                 {"type_findings", findings_json(type.findings)},
-                                {"schema_problems", type.schema_problems}});
+                                {"problems", type.problems}});
     declared += type.declared;
     shown += type.shown;
     missing += type.missing.size();
@@ -159,6 +168,11 @@ OrderedJson comparison_json(const SchemaComparison& comparison) {
                                            {"type", findings}}}};
 }
 
+std::string comparison_report(const SchemaComparison& comparison, bool json) {
+  if (!json) return comparison_text(comparison);
+  return comparison_json(comparison).dump(2, ' ', false, OrderedJson::error_handler_t::replace) + "\n";
+}
+
 std::string engine_coverage_text(const std::vector<TypeComparison>& types, std::string_view schemas_dir) {
   std::string text =
       fmt::format("coverage: engine-declared fields no capture shows (schemas in {}):{}\n", schemas_dir,
@@ -166,12 +180,15 @@ std::string engine_coverage_text(const std::vector<TypeComparison>& types, std::
                       ? " none"
                       : "");
   for (const TypeComparison& type : types) {
-    text += "  " + summary_line(type, fmt::format(" by {} capture(s)", type.examples));
+    // Extra keys and type mismatches of captures are validation's business.
+    text += fmt::format("  {}: declared {}, shown {} ({}) by {} capture(s), missing {}\n", type.type, type.declared,
+                        type.shown, percent(type.shown, type.declared), type.examples, type.missing.size());
     for (const FoldedPath& folded : fold_paths(type.missing)) {
       text += fmt::format("    {}", folded.path);
       if (folded.below > 0) text += fmt::format("  (and {} below)", folded.below);
       text += '\n';
     }
+    for (const std::string& problem : type.problems) text += fmt::format("    problem: {}\n", problem);
   }
   return text;
 }
@@ -181,7 +198,8 @@ OrderedJson engine_coverage_json(const std::vector<TypeComparison>& types) {
   for (const TypeComparison& type : types) {
     list.push_back(OrderedJson{{"type", type.type},
                                {"captures", type.examples},
-                               {"summary", summary_json(type)},
+                               {"declared", type.declared},
+                               {"shown", type.shown},
                                {"missing", type.missing}});
   }
   return list;

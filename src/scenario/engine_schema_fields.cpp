@@ -19,6 +19,11 @@ namespace {
 // A schema whose paths multiply at every level (each definition naming the
 // next twice) declares more paths than anyone could read; stop there.
 constexpr std::size_t kMaxDeclaredPaths = 200'000;
+// Subschemas nested deeper than this (a property, an item, a branch, a $ref
+// each count one) are not walked: the engine's go a few dozen deep, and a
+// path is as long as its nesting, so a 25,000-deep schema would cost
+// gigabytes in paths.
+constexpr std::uint32_t kMaxSubschemaDepth = 2'000;
 
 // The $refs being expanded on the way from the root to one subschema: a
 // shared list, so each pending item holds its chain without copying it.
@@ -41,6 +46,7 @@ struct Pending {
   std::shared_ptr<const RefChain> refs;
   bool union_branch = false;   // the subschema is (or a $ref/allOf of) a oneOf/anyOf branch
   bool tag_candidate = false;  // a property of such a branch
+  std::uint32_t depth = 0;     // subschemas from the root
 };
 
 KindMask kinds_of_type_name(std::string_view name) {
@@ -102,6 +108,18 @@ public:
       // The same subschema at the same path adds nothing the second time
       // (`anyOf: [{$ref: A}, {$ref: A}]`, a definition shared by branches).
       if (!m_seen.emplace(item.schema.index(), item.path, item.union_branch, item.tag_candidate).second) continue;
+      if (item.depth > kMaxSubschemaDepth) {
+        // Declared, but nothing below it is read: whatever examples show there passes.
+        DeclaredField& field = m_result.fields[item.path];
+        field.kinds |= kAnyKind;
+        field.open = field.values_open = true;
+        if (!m_too_deep) {
+          m_too_deep = true;
+          m_result.problems.push_back(fmt::format("{}: nested deeper than {} subschemas; not walked further",
+                                                  item.schema_path, kMaxSubschemaDepth));
+        }
+        continue;
+      }
       if (m_result.fields.size() >= kMaxDeclaredPaths && !m_result.fields.count(item.path)) {
         m_result.problems.push_back(
             fmt::format("the schema declares more than {} instance paths: the walk stopped there", kMaxDeclaredPaths));
@@ -115,7 +133,8 @@ public:
 private:
   void push(json::Value schema, std::string path, std::string schema_path, const Pending& from,
             bool union_branch, bool tag_candidate) {
-    m_pending.push_back(Pending{schema, std::move(path), std::move(schema_path), from.refs, union_branch, tag_candidate});
+    m_pending.push_back(
+        Pending{schema, std::move(path), std::move(schema_path), from.refs, union_branch, tag_candidate, from.depth + 1});
   }
 
   void apply(const Pending& item) {
@@ -307,7 +326,7 @@ private:
     }
     Pending next{*target, item.path, std::string(text.substr(1)),
                  std::make_shared<const RefChain>(RefChain{target->index(), item.refs}), item.union_branch,
-                 item.tag_candidate};
+                 item.tag_candidate, item.depth + 1};
     m_pending.push_back(std::move(next));
   }
 
@@ -315,6 +334,7 @@ private:
   EngineSchemaFields m_result;
   std::vector<Pending> m_pending;
   std::set<std::tuple<std::uint32_t, std::string, bool, bool>> m_seen;
+  bool m_too_deep = false;
 };
 
 }  // namespace

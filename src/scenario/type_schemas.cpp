@@ -34,6 +34,10 @@ Error schema_compile_error(Error error, std::string message) {
 
 }  // namespace
 
+std::filesystem::path schema_file_in(const std::filesystem::path& dir, std::string_view type) {
+  return dir / schema_file_name(type);
+}
+
 bool is_not_allowed_violation(const schema::Violation& violation) {
   return violation.kind == schema::ViolationKind::AdditionalProperty;
 }
@@ -93,7 +97,7 @@ Expected<TypeSchemas> TypeSchemas::from_directory(std::filesystem::path dir, Out
 }
 
 std::string TypeSchemas::type_source_hint(std::string_view command) const {
-  if (m_dir) return fmt::format("{}", (*m_dir / schema_file_name(command)).generic_string());
+  if (m_dir) return schema_file_in(*m_dir, command).generic_string();
   return fmt::format("{}/{}.json", m_scenarios_dir, command);
 }
 
@@ -112,7 +116,7 @@ Expected<const schema::Validator*> TypeSchemas::validator_for(const std::string&
   const std::lock_guard<std::mutex> lock(slot->mutex);
   if (!slot->done) {
     slot->done = true;
-    const std::filesystem::path file = *m_dir / schema_file_name(type);
+    const std::filesystem::path file = schema_file_in(*m_dir, type);
     Expected<std::unique_ptr<schema::Validator>> loaded = load_validator(file);
     if (loaded) slot->validator = std::move(*loaded);
     else slot->error = std::move(loaded).error();

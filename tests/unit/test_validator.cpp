@@ -451,7 +451,9 @@ TEST_CASE("schema::Validator deep instances do not overflow the stack") {
   const auto violations = validator.validate(document->root());
   REQUIRE_FALSE(violations.has_value());
   CHECK(violations.error().kind == ErrorKind::Config);
-  CHECK_THAT(violations.error().message, Catch::Contains("too deeply") && Catch::Contains("1024 schema levels"));
+  // The 1,024-level limit, or (sanitizer builds: bigger frames) the end of the stack before it.
+  CHECK_THAT(violations.error().message,
+             Catch::Contains("too deeply") && (Catch::Contains("1024 schema levels") || Catch::Contains("stack ends")));
   // Within the limit, on a normal stack: a plain answer.
   const auto within = parse(std::string(1000, '[') + std::string(1000, ']'));
   CHECK(validator.is_valid(within->root()).value());

@@ -2,6 +2,7 @@
 
 #include <fixturegen/core/error.hpp>
 #include <fixturegen/scenario/coverage.hpp>
+#include <fixturegen/scenario/engine_compare.hpp>
 #include <fixturegen/schema/validator.hpp>
 
 #include <cstddef>
@@ -48,8 +49,10 @@ std::string text_summary(const ValidateSummary& summary);
 std::string text_coverage(const scenario::CoverageReport& report, bool have_scenarios);
 
 // The whole report as JSON (strings as they are, invalid UTF-8 as U+FFFD).
+// `engine_fields` (--coverage --schemas DIR) goes in coverage.engine_fields.
 std::string json_report(const std::vector<FileResult>& results, const ValidateSummary& summary,
-                        const scenario::CoverageReport* coverage);
+                        const scenario::CoverageReport* coverage,
+                        const std::vector<scenario::TypeComparison>* engine_fields = nullptr);
 // The whole report as JUnit XML: well-formed whatever the file names hold.
 // A failed capture is a <failure>, one that could not be checked an <error>.
 std::string junit_report(const std::vector<FileResult>& results, const ValidateSummary& summary);

@@ -25,11 +25,17 @@ struct ShownField {
 };
 using ShownFields = std::map<std::string, ShownField, std::less<>>;
 
+// Instance levels below the root that are compared; deeper values are not
+// recorded (a path is as long as its depth, so a 50,000-level capture would
+// cost gigabytes in paths; engine output nests a dozen levels).
+constexpr std::size_t kMaxShownDepth = 1'000;
+
 // Adds what `document` shows to `shown`: every instance path (objects whose
 // path is in `map_paths` contribute `<path>/*`), the kinds at each, and the
 // scalar values at the paths in `value_paths` (those with a closed engine
-// enum; values elsewhere would only cost memory). Iterative.
-void collect_shown_fields(json::Value document, const PathSet& map_paths, const PathSet& value_paths,
+// enum; values elsewhere would only cost memory). Iterative. Returns false
+// when the document nests deeper than kMaxShownDepth (the rest is recorded).
+bool collect_shown_fields(json::Value document, const PathSet& map_paths, const PathSet& value_paths,
                           ShownFields& shown);
 
 // A disagreement about what values a path holds.
@@ -58,7 +64,9 @@ struct TypeComparison {
   std::vector<std::string> missing;  // declared, never shown (sorted, children included)
   std::vector<std::string> extra;    // shown, not declared and not below an open field (sorted)
   std::vector<TypeFinding> findings; // by path
-  std::vector<std::string> schema_problems;  // what the walk could not follow
+  // What could not be compared: parts of the schema the walk could not
+  // follow, examples nested too deep.
+  std::vector<std::string> problems;
 };
 
 // Compares one type's declared fields with what its examples show.
@@ -73,10 +81,11 @@ struct SchemaComparison {
   std::vector<std::string> scenarios_without_engine_schema;  // sorted
 };
 
-// The schema of `type` in `dir` is `dir/<type>.schema.json`, the file
-// `validate --schemas DIR` validates that type's captures against
-// (schema_file_name(); the type of a capture comes from the same matcher).
-// The scenario's `map` annotations and the engine's maps both make members `*`.
+// The schema of a scenario's type is schema_file_in(dir, name), the file
+// `validate --schemas DIR` validates that type's captures against.
+// The scenario's `map` annotations and the engine's maps both make members
+// `*`. A scenario describes what its variants show plus what its `nullable`
+// and `enum` annotations allow (the compiled schema allows it too).
 Expected<SchemaComparison> compare_with_engine_schemas(const ScenarioSet& scenarios,
                                                        const std::filesystem::path& dir);
 
@@ -86,6 +95,7 @@ Expected<std::optional<EngineSchemaFields>> load_engine_schema_fields(const std:
 // `fixturegen validate --coverage --schemas DIR`: what each captured type's
 // engine schema declares that no capture shows. Feed it every capture with
 // the type it was matched to; schemas are read once per type, on first use.
+// Not thread-safe: `validate` calls add() under its coverage lock.
 class EngineFieldCoverage {
 public:
   explicit EngineFieldCoverage(std::filesystem::path dir) : m_dir(std::move(dir)) {}
@@ -104,6 +114,7 @@ private:
     PathSet enum_paths;
     ShownFields shown;
     std::size_t captures = 0;
+    std::size_t too_deep = 0;  // captures nested deeper than kMaxShownDepth
   };
   std::filesystem::path m_dir;
   std::map<std::string, PerType, std::less<>> m_types;

@@ -29,6 +29,9 @@ std::vector<std::string> failing_categories(const SchemaComparison& comparison, 
 std::string comparison_text(const SchemaComparison& comparison);
 // JSON: every path, children included (docs/compare.md has the layout).
 nlohmann::ordered_json comparison_json(const SchemaComparison& comparison);
+// The bytes `schemas --compare` prints: the text, or the JSON indented by 2
+// with a trailing newline.
+std::string comparison_report(const SchemaComparison& comparison, bool json);
 
 // The corpus against the engine schemas: per captured type a summary line
 // and the declared paths no capture shows (topmost only in text).

@@ -31,6 +31,11 @@ struct CaptureCheck {
 // reports as a warning.
 bool is_not_allowed_violation(const schema::Violation& violation);
 
+// Where a directory of ready-made schemas (`validate --schemas DIR`, the
+// engine's) keeps the schema of `type`: DIR/<type>.schema.json. The one
+// place that says so: `validate` and `schemas --compare` both ask here.
+std::filesystem::path schema_file_in(const std::filesystem::path& dir, std::string_view type);
+
 // Output type -> compiled validator, and the matcher that picks the type of
 // a capture. Either compiled from scenarios, or read from a directory of
 // ready-made `<type>.schema.json` files (the engine's), loaded on first use.
