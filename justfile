@@ -19,16 +19,31 @@ build:
     cmake -S . -B {{build_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} > /dev/null
     cmake --build {{build_dir}}
 
-# Today it checks the committed schemas are current, then normalizes the example
-# live captures and validates them; with the engine double and regen it becomes
-# `regen` + `validate`.
-# The main job: schemas current, example captures normalized and validated.
-main: build
+# The main job: schemas current, `regen` captures every POC with the engine
+# double (or the real engine when ROCKY_BIN is set), `validate` checks them.
+main: regen
     {{fixturegen}} schemas --check
-    rm -rf {{build_dir}}/demo && mkdir -p {{build_dir}}/demo
-    cp -r examples/live-captures/. {{build_dir}}/demo/
-    {{fixturegen}} normalize --in-place --profile default $(find {{build_dir}}/demo -name '*.json' | sort)
-    {{fixturegen}} validate --strict {{build_dir}}/demo
+    {{fixturegen}} validate
+
+# Run the capture plan (fixturegen.toml): the engine double unless ROCKY_BIN
+# names a real rocky; ARGS go to `fixturegen regen` (--poc, -j, --check, ...).
+regen *ARGS: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    engine=()
+    if [[ -z "${ROCKY_BIN:-}" ]]; then engine=(--engine "{{build_dir}}/tests/double/rocky-double"); fi
+    {{fixturegen}} regen "${engine[@]}" --tool "duckdb={{build_dir}}/tests/duckdb_cli/duckdb" {{ARGS}}
+
+# The CI drift gate: capture again and compare with the committed corpus.
+regen-check *ARGS: (regen "--check" ARGS)
+
+# Which captures are stale since the last regen (runs no step).
+status: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    engine=()
+    if [[ -z "${ROCKY_BIN:-}" ]]; then engine=(--engine "{{build_dir}}/tests/double/rocky-double"); fi
+    {{fixturegen}} status "${engine[@]}"
 
 # Every test on the normal build, then again under ASan+UBSan (what CI runs).
 test: check test-sanitize
@@ -87,4 +102,5 @@ bench: build
     status=0
     bash bench/normalize_bench.sh || status=1
     bash bench/validate_bench.sh || status=1
+    bash bench/regen_bench.sh || status=1
     exit $status

@@ -17,10 +17,12 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// The call as a user can rerun it, in the directory it ran in.
 std::string command_line(const fs::path& working_dir, const std::vector<std::string>& args) {
-  std::vector<std::string> argv{"git", "-C", working_dir.string()};
+  std::vector<std::string> argv{"git"};
   argv.insert(argv.end(), args.begin(), args.end());
-  return process::shell_quote(argv);
+  const std::string line = process::shell_quote(argv);
+  return working_dir == "." ? line : fmt::format("(cd {} && {})", process::shell_quote({working_dir.string()}), line);
 }
 
 // The first line of git's complaint, without "fatal: ".
@@ -55,7 +57,7 @@ std::vector<std::string> inherited_environment() {
 
 Expected<GitOutput> run_git(const fs::path& working_dir, const std::vector<std::string>& args) {
   process::ChildSpec spec;
-  spec.argv = {"git", "-C", working_dir.string()};
+  spec.argv = {"git"};
   spec.argv.insert(spec.argv.end(), args.begin(), args.end());
   spec.working_dir = working_dir;
   spec.env = inherited_environment();
@@ -94,15 +96,18 @@ Expected<GitRevisionTree> GitRevisionTree::open(fs::path working_dir, std::strin
   }
   auto commit = run_git(working_dir, {"rev-parse", "--verify", "--quiet", "--end-of-options", revision + "^{commit}"});
   if (!commit) return std::move(commit).error();
-  if (commit->exit_status != 0) {
+  std::string hash = commit->out.substr(0, commit->out.find('\n'));
+  if (commit->exit_status != 0 || hash.empty()) {
     return Error::config(fmt::format("unknown revision '{}': it names no commit in this repository", revision),
                          "give a branch, tag or commit, e.g. --against HEAD~1 (see: git log --oneline)");
   }
-  return GitRevisionTree(std::move(working_dir), std::move(revision), std::move(paths));
+  // Read everything from the commit the revision named at the start, even
+  // if the branch moves meanwhile.
+  return GitRevisionTree(std::move(working_dir), std::move(revision), std::move(hash), std::move(paths));
 }
 
 Expected<std::vector<std::string>> GitRevisionTree::list() const {
-  std::vector<std::string> args{"ls-tree", "-r", "-z", "--name-only", m_revision, "--"};
+  std::vector<std::string> args{"ls-tree", "-r", "-z", "--name-only", m_commit, "--"};
   args.insert(args.end(), m_paths.begin(), m_paths.end());
   auto listed = run_git(m_working_dir, args);
   if (!listed) return std::move(listed).error();
@@ -129,7 +134,7 @@ Expected<std::vector<std::string>> GitRevisionTree::list() const {
 
 Expected<std::string> GitRevisionTree::read(const std::string& relative) const {
   // "REV:./path" is relative to -C's directory, as ls-tree printed it.
-  const std::vector<std::string> args{"cat-file", "blob", fmt::format("{}:./{}", m_revision, relative)};
+  const std::vector<std::string> args{"cat-file", "blob", fmt::format("{}:./{}", m_commit, relative)};
   auto blob = run_git(m_working_dir, args);
   if (!blob) return std::move(blob).error();
   if (blob->exit_status != 0) {

@@ -16,6 +16,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 namespace fixturegen::io {
@@ -160,8 +161,14 @@ Error read_error(const fs::path& path, int err) {
 
 // A device is endless (/dev/zero), blocks forever (a tty, /dev/random) or
 // has side effects when read (a tape): never a capture.
+// /dev/null is the one exception: the usual way to say "empty" (an empty
+// rules file), and it ends at once.
+bool is_null_device(const struct stat& info) {
+  return S_ISCHR(info.st_mode) && major(info.st_rdev) == 1 && minor(info.st_rdev) == 3;
+}
+
 std::optional<Error> refuse_device(const fs::path& path, const struct stat& info) {
-  if (!S_ISCHR(info.st_mode) && !S_ISBLK(info.st_mode)) return std::nullopt;
+  if ((!S_ISCHR(info.st_mode) && !S_ISBLK(info.st_mode)) || is_null_device(info)) return std::nullopt;
   return Error::io(fmt::format("cannot read {}: it is a {} device, not a file, pipe or FIFO", path.string(),
                                S_ISCHR(info.st_mode) ? "character" : "block"),
                    "give a capture file, or '-' to read standard input");
@@ -232,6 +239,7 @@ Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_b
   if (::fstat(fd.get(), &info) != 0) return read_error(path, errno);
   if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
   if (auto refused = refuse_device(path, info)) return *refused;
+  if (is_null_device(info)) return std::string();
   if (S_ISREG(info.st_mode)) return read_regular(fd.get(), path, static_cast<std::size_t>(info.st_size));
   return read_stream(fd.get(), path, max_stream_bytes);
 }

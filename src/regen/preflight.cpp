@@ -50,6 +50,15 @@ std::vector<std::string> step_environment(const ResolvedPlan& plan, const Step& 
 
 namespace {
 
+std::string stable_program_name(const std::string& configured, const fs::path& path, const fs::path& root) {
+  if (configured.find('/') == std::string::npos) return configured;
+  std::error_code ec;
+  const fs::path absolute_root = fs::absolute(root, ec).lexically_normal();
+  const fs::path relative = path.lexically_relative(absolute_root);
+  if (!relative.empty() && *relative.begin() != "..") return relative.generic_string();
+  return path.generic_string();
+}
+
 // A program as the config or the command line names it: with a '/', a path
 // (relative to `base`); otherwise a name looked up on PATH.
 Expected<fs::path> resolve_program(const std::string& program, const fs::path& base, const std::string& path_env) {
@@ -201,7 +210,7 @@ Expected<ResolvedPlan> prepare_plan(const PlanRequest& request) {
       problems.add(fmt::format("tool \"{}\" (\"{}\"): {}", name, configured, path.error().message));
       continue;
     }
-    plan.tools.push_back({name, configured, *path});
+    plan.tools.push_back({name, configured, *path, stable_program_name(configured, *path, root)});
   }
 
   // The engine: --engine, else $ROCKY_BIN, else [engine].command.
@@ -222,7 +231,7 @@ Expected<ResolvedPlan> prepare_plan(const PlanRequest& request) {
     if (!path) {
       problems.add(fmt::format("engine \"{}\" (from {}): {}", configured, from, path.error().message));
     } else {
-      plan.engine = {"engine", configured, *path};
+      plan.engine = {"engine", configured, *path, stable_program_name(configured, *path, root)};
       if (request.ask_engine_version) {
         auto version = engine_version(*path, plan.path_env);
         if (!version) {

@@ -1,15 +1,15 @@
 #include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/core/log.hpp>
 #include <fixturegen/core/sha256.hpp>
+#include <fixturegen/diff/capture_tree.hpp>
+#include <fixturegen/diff/report.hpp>
 #include <fixturegen/io/file.hpp>
-#include <fixturegen/json/pointer.hpp>
 #include <fixturegen/regen/regen.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <memory>
-#include <set>
 
 namespace fixturegen::regen {
 
@@ -32,7 +32,7 @@ Expected<std::vector<std::string>> find_orphans(const ResolvedPlan& plan) {
 
 LockFile next_lock(const ResolvedPlan& plan, const std::vector<PocRun>& runs) {
   LockFile lock;
-  lock.engine = plan.engine.configured;
+  lock.engine = plan.engine.stable_name;
   for (std::size_t i = 0; i < plan.pocs.size(); ++i) {
     const PocPlan& poc = plan.pocs[i];
     const LockedPoc* old = plan.lock ? plan.lock->find(poc.name) : nullptr;
@@ -116,129 +116,58 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
     return Error::io(std::move(message), "the other fixtures were written; fix the cause and run regen again");
   }
 
+  // A run where every POC failed changes nothing, the lock included.
+  if (std::none_of(runs.begin(), runs.end(), [](const PocRun& run) { return run.ok(); })) return summary;
   const std::string lock_text = render_lock(next_lock(plan, runs));
   if (auto written = io::write_file_atomic(plan.output_dir / kLockFileName, lock_text); !written) return std::move(written).error();
   return summary;
 }
 
-namespace {
-
-std::string short_text(json::Value value) {
-  switch (value.kind()) {
-    case json::Kind::Null: return "null";
-    case json::Kind::Bool: return value.as_bool() ? "true" : "false";
-    case json::Kind::Integer: return std::string(value.integer_text());
-    case json::Kind::Float: return fmt::format("{}", value.as_double());
-    case json::Kind::String: {
-      std::string text(value.as_string().substr(0, 80));
-      return fmt::format("\"{}{}\"", text, value.as_string().size() > 80 ? "…" : "");
-    }
-    case json::Kind::Array: return fmt::format("[… {} items]", value.size());
-    case json::Kind::Object: return fmt::format("{{… {} keys}}", value.size());
-  }
-  return "?";
-}
-
-// Per-pointer differences between two documents, at most `limit` lines.
-// An explicit stack: nesting depth costs heap, not the call stack.
-std::vector<std::string> pointer_differences(json::Value old_root, json::Value new_root, std::size_t limit) {
-  std::vector<std::string> lines;
-  struct Pending {
-    json::Value a, b;
-    std::string pointer;
-  };
-  std::vector<Pending> stack{{old_root, new_root, ""}};
-  std::size_t total = 0;
-  const auto add = [&](std::string line) {
-    if (++total <= limit) lines.push_back(std::move(line));
-  };
-  while (!stack.empty()) {
-    Pending item = std::move(stack.back());
-    stack.pop_back();
-    const std::string shown = item.pointer.empty() ? "(root)" : item.pointer;
-    const json::Kind ka = item.a.kind();
-    const json::Kind kb = item.b.kind();
-    const bool numbers = (ka == json::Kind::Integer || ka == json::Kind::Float) && ka == kb;
-    if (ka != kb && !numbers) {
-      add(fmt::format("! {}: type {} → {}: {} → {}", shown, json::kind_name(ka), json::kind_name(kb), short_text(item.a), short_text(item.b)));
-      continue;
-    }
-    if (ka == json::Kind::Object) {
-      std::vector<Pending> children;
-      for (const auto& member : item.a.members()) {
-        const std::string pointer = item.pointer + "/" + json::escape_pointer_token(member.key);
-        if (auto other = item.b.find(member.key)) {
-          children.push_back({member.value, *other, pointer});
-        } else {
-          add(fmt::format("- {}: {} removed", pointer, short_text(member.value)));
-        }
-      }
-      for (const auto& member : item.b.members()) {
-        if (!item.a.find(member.key)) add(fmt::format("+ {}: {} added", item.pointer + "/" + json::escape_pointer_token(member.key), short_text(member.value)));
-      }
-      std::reverse(children.begin(), children.end());
-      for (auto& child : children) stack.push_back(std::move(child));
-    } else if (ka == json::Kind::Array) {
-      std::vector<Pending> children;
-      auto ia = item.a.elements().begin();
-      auto ib = item.b.elements().begin();
-      std::size_t index = 0;
-      for (; ia != item.a.elements().end() && ib != item.b.elements().end(); ++ia, ++ib, ++index) {
-        children.push_back({*ia, *ib, fmt::format("{}/{}", item.pointer, index)});
-      }
-      for (; ia != item.a.elements().end(); ++ia, ++index) add(fmt::format("- {}/{}: {} removed", item.pointer, index, short_text(*ia)));
-      for (; ib != item.b.elements().end(); ++ib, ++index) add(fmt::format("+ {}/{}: {} added", item.pointer, index, short_text(*ib)));
-      std::reverse(children.begin(), children.end());
-      for (auto& child : children) stack.push_back(std::move(child));
-    } else if (!json::json_equal(item.a, item.b) || short_text(item.a) != short_text(item.b)) {
-      add(fmt::format("~ {}: {} → {}", shown, short_text(item.a), short_text(item.b)));
-    }
-  }
-  if (total > limit) lines.push_back(fmt::format("… and {} more", total - limit));
-  return lines;
-}
-
-}  // namespace
-
 Expected<DriftReport> compare_corpus(const CorpusFiles& committed, const CorpusFiles& fresh, std::string_view corpus_label) {
+  // The diff library's report, the same `fixturegen diff` prints: old side
+  // the committed corpus, new side this capture.
+  diff::MemoryTree old_tree{std::string(corpus_label)};
+  diff::MemoryTree new_tree{"this capture"};
+  for (const auto& [name, bytes] : committed) old_tree.add(name, bytes);
+  for (const auto& [name, bytes] : fresh) new_tree.add(name, bytes);
+  auto tree = diff::diff_trees(old_tree, new_tree);
+  if (!tree) return std::move(tree).error();
+  diff::ReportOptions options;
+  options.old_label = std::string(corpus_label);
+  options.new_label = "this capture";
+  options.show_owned = true;  // the drift gate is byte for byte: nothing is hidden
   DriftReport report;
-  std::set<std::string> names;
-  for (const auto& [name, bytes] : committed) names.insert(name);
-  for (const auto& [name, bytes] : fresh) names.insert(name);
-  report.files = names.size();
-  std::size_t missing = 0, orphans = 0, changed = 0;
-  for (const std::string& name : names) {
-    const auto old_it = committed.find(name);
-    const auto new_it = fresh.find(name);
-    if (old_it == committed.end()) {
-      ++missing;
-      report.text += fmt::format("{}/{}: missing: the capture made it, the corpus does not have it\n", corpus_label, name);
-      continue;
+  report.files = tree->files.size();
+  std::size_t changed = 0, missing = 0, orphans = 0;
+  for (const diff::FileDiff& file : tree->files) {
+    switch (file.status) {
+      case diff::FileStatus::Same: break;
+      case diff::FileStatus::Added: ++missing; break;
+      case diff::FileStatus::Removed: ++orphans; break;
+      case diff::FileStatus::Changed:
+      case diff::FileStatus::Unreadable: ++changed; break;
     }
-    if (new_it == fresh.end()) {
-      ++orphans;
-      report.text += fmt::format("{}/{}: orphan: no step of the plan produces it\n", corpus_label, name);
-      continue;
-    }
-    if (old_it->second == new_it->second) continue;
-    ++changed;
-    report.text += fmt::format("{}/{}: changed\n", corpus_label, name);
-    json::Document a, b;
-    const auto error_a = json::Document::parse(old_it->second, a);
-    const auto error_b = json::Document::parse(new_it->second, b);
-    if (error_a || error_b) {
-      report.text += fmt::format("  the committed file is not JSON: {}\n", error_a ? error_a->to_string() : error_b->to_string());
-      continue;
-    }
-    const auto lines = pointer_differences(a.root(), b.root(), 40);
-    if (lines.empty()) report.text += "  same JSON, other bytes (layout or key order)\n";
-    for (const auto& line : lines) report.text += fmt::format("  {}\n", line);
   }
-  report.differs = missing + orphans + changed > 0;
-  if (report.differs) {
-    report.text += fmt::format("{} of {} files differ: {} changed, {} missing, {} orphan\n", missing + orphans + changed,
-                               report.files, changed, missing, orphans);
+  report.differs = changed + missing + orphans > 0;
+  if (!report.differs) return report;
+  report.text = diff::render_text(*tree, options);
+  if (!report.text.empty() && report.text.back() != '\n') report.text += '\n';
+  // Then each differing file by its path in the project, to open or delete.
+  report.text += '\n';
+  for (const diff::FileDiff& file : tree->files) {
+    const std::string path = fmt::format("{}/{}", corpus_label, file.path);
+    switch (file.status) {
+      case diff::FileStatus::Same: break;
+      case diff::FileStatus::Added: report.text += fmt::format("missing   {}  (this capture makes it; the corpus lacks it)\n", path); break;
+      case diff::FileStatus::Removed: report.text += fmt::format("orphan    {}  (no step of the plan produces it)\n", path); break;
+      case diff::FileStatus::Changed: report.text += fmt::format("changed   {}\n", path); break;
+      case diff::FileStatus::Unreadable:
+        report.text += fmt::format("unreadable {}  ({})\n", path, file.error ? file.error->message : "");
+        break;
+    }
   }
+  report.text += fmt::format("{} of {} files differ: {} changed, {} missing from {} (added by this capture), {} orphan (no step produces them)\n",
+                             changed + missing + orphans, report.files, changed, missing, corpus_label, orphans);
   return report;
 }
 

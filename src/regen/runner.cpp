@@ -14,6 +14,8 @@
 #include <atomic>
 #include <charconv>
 #include <cstring>
+#include <limits>
+#include <numeric>
 #include <thread>
 
 namespace fixturegen::regen {
@@ -170,7 +172,7 @@ private:
     const ResolvedProgram* program = step.tool.empty() ? &m_plan.engine : m_plan.tool(step.tool);
     process::ChildSpec spec;
     spec.argv.push_back(program->path.string());
-    std::vector<std::string> shown{program->configured};  // the lock's and log's command: no machine paths
+    std::vector<std::string> shown{program->stable_name};  // the lock's and log's command: no machine paths
     for (const auto& arg : step.args) {
       spec.argv.push_back(substitute_placeholders(arg, m_bound));
       shown.push_back(spec.argv.back());
@@ -318,9 +320,19 @@ PocRun run_poc(const ResolvedPlan& plan, std::size_t poc, const RunOptions& opti
 
 std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options) {
   std::vector<PocRun> runs(plan.selected.size());
+  // Longest first (the lock's durations): the last POC to start is a short
+  // one, so -j N ends close to total / N. Unknown durations go first.
+  std::vector<std::size_t> order(plan.selected.size());
+  std::iota(order.begin(), order.end(), std::size_t{0});
+  const auto duration_of = [&](std::size_t k) -> std::int64_t {
+    const LockedPoc* locked = plan.lock ? plan.lock->find(plan.pocs[plan.selected[k]].name) : nullptr;
+    return locked ? locked->duration_ms : std::numeric_limits<std::int64_t>::max();
+  };
+  std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return duration_of(a) > duration_of(b); });
   std::atomic<std::size_t> next{0};
   const auto worker = [&] {
-    for (std::size_t k = next++; k < plan.selected.size(); k = next++) {
+    for (std::size_t n = next++; n < order.size(); n = next++) {
+      const std::size_t k = order[n];
       if (interrupted()) {
         runs[k].poc = plan.selected[k];
         runs[k].interrupted = true;

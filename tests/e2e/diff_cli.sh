@@ -110,8 +110,8 @@ echo '{"duration_ms": 1, "rows": 5}' > owned_a/x.json
 echo '{"duration_ms": 2, "rows": 5}' > owned_b/x.json
 expect_rc 0 "only rule-owned changes" "$BIN" diff owned_a owned_b
 expect_contains out.txt "1 rule-owned change hidden" "hidden count"
-: > empty_rules.toml
-expect_rc 1 "a rules file without the duration rule shows it" "$BIN" diff --rules empty_rules.toml owned_a owned_b
+: > no-rules.toml
+expect_rc 1 "a rules file without the duration rule shows it" "$BIN" diff --rules no-rules.toml owned_a owned_b
 
 # ---- --against on a temporary git repository -----------------------------------
 expect_rc 2 "not a git repository" "$BIN" diff --against HEAD

@@ -132,7 +132,7 @@ expect_rc 0 "first regen" env PASSED=yes SECRET=from-outside "$BIN" regen -j 2
 for f in a/compile.json a/review.json doctor.json env.json echo.json fixturegen.lock; do
   [[ -f "fixtures/$f" ]] && pass || fail "first regen: fixtures/$f not written"
 done
-expect_contains err.txt "pocs/a step 4/4: ./fake-rocky review p-42 -> a/review.json (exit 0," "one line per step"
+expect_contains err.txt "pocs/a step 4/4: fake-rocky review p-42 -> a/review.json (exit 0," "one line per step"
 expect_contains err.txt "regen: 2 POCs, 5 captures, 5 changed, 0 failed in" "summary"
 expect_contains fixtures/a/review.json '"plan": "p-42"' "binding substituted"
 expect_contains fixtures/a/compile.json '"duration_ms": 0' "normalized in process"
@@ -145,7 +145,7 @@ expect_contains fixtures/env.json '"passed": "yes"' "pass_env passes a variable 
 expect_contains fixtures/env.json '"step": "from-step"' "step env"
 printf '%s\n' '{' '  "args": [' '    "a b",' '    "$HOME",' '    "`id`",' '    "x;y|z&",' "    \"'q'\"," '    "\"dq\"",' '    "*",' '    "{not_a_placeholder"' '  ]' '}' >expected_echo.json
 if cmp -s expected_echo.json fixtures/echo.json; then pass; else fail "shell metacharacters must reach the engine literally: $(cat fixtures/echo.json)"; fi
-expect_contains fixtures/fixturegen.lock '"command": "./fake-rocky review p-42"' "lock: command line"
+expect_contains fixtures/fixturegen.lock '"command": "fake-rocky review p-42"' "lock: command line"
 expect_contains fixtures/fixturegen.lock '"exit_code": 1' "lock: exit code"
 expect_contains fixtures/fixturegen.lock '"engine_version": "fake-rocky 1.0.0"' "lock: engine version"
 expect_same_tree pocs "$POCS_SUM" "a regen never touches the POC folders"
@@ -169,10 +169,11 @@ rm fixtures/a/review.json
 echo '{"old": true}' >fixtures/left_behind.json
 DRIFT_SUM="$(tree_sum fixtures)"
 expect_rc 1 "check on a drifted corpus" env PASSED=yes "$BIN" regen --check
-expect_contains out.txt "fixtures/doctor.json: changed" "check: changed file"
-expect_contains out.txt '/status: "ok" → "warning"' "check: the pointer and both values"
-expect_contains out.txt "fixtures/a/review.json: missing" "check: missing file"
-expect_contains out.txt "fixtures/left_behind.json: orphan" "check: orphan"
+expect_contains out.txt "changed   fixtures/doctor.json" "check: changed file"
+expect_contains out.txt '~ /status: "ok" → "warning"' "check: the pointer and both values"
+expect_contains out.txt "missing   fixtures/a/review.json" "check: missing file"
+expect_contains out.txt "orphan    fixtures/left_behind.json" "check: orphan"
+expect_contains out.txt "3 of 6 files differ: 1 changed, 1 missing" "check: counts"
 expect_same_tree fixtures "$DRIFT_SUM" "--check writes nothing"
 expect_rc 1 "status on a drifted corpus" "$BIN" status
 expect_contains out.txt "modified  fixtures/doctor.json" "status: edited by hand"

@@ -475,12 +475,17 @@ TEST_CASE("io::StagedWrites writes through a symlink to its target; the link sta
 }
 
 TEST_CASE("io::read_file refuses devices and caps pipes and FIFOs (issue 6.13)") {
-  for (const char* device : {"/dev/zero", "/dev/null"}) {
+  for (const char* device : {"/dev/zero", "/dev/urandom"}) {
     auto read = io::read_file(device);
     REQUIRE_FALSE(read.has_value());
     CHECK(read.error().code() == ExitCode::EngineOrIoError);
     CHECK_THAT(read.error().message, Catch::Contains(device) && Catch::Contains("character device"));
   }
+
+  // /dev/null is the usual way to say "empty": it reads as nothing.
+  auto null = io::read_file("/dev/null");
+  REQUIRE(null.has_value());
+  CHECK(null->empty());
 
   test::ScratchDir dir;
   const auto fifo = dir.path() / "capture.json";

@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <cstdio>
 #include <fstream>
 #include <map>
 #include <string>
@@ -276,6 +277,7 @@ TEST_CASE("process::Sandbox removes directories a step made unreadable and read-
   fs::create_directories(base);
   const bool as_root = ::geteuid() == 0;
   if (as_root) REQUIRE(::chown(base.c_str(), 65534, 65534) == 0);
+  std::fflush(nullptr);  // or the forked copy writes Catch's buffered output again
   const pid_t pid = ::fork();
   REQUIRE(pid >= 0);
   if (pid == 0) {

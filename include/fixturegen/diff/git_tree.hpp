@@ -20,7 +20,7 @@ struct GitOutput {
   int exit_status = 0;
 };
 
-// Runs `git -C working_dir ARGS...` through process::run_child (no shell,
+// Runs `git ARGS...` in `working_dir` through process::run_child (no shell,
 // stdin from /dev/null, this process's environment) and collects its
 // output; an interrupt stops it (Error kind Interrupted). An Error when git
 // could not be started (Config: install git), timed out or was killed; a
@@ -42,10 +42,13 @@ public:
   std::string display(const std::string& relative) const override;  // "REV:relative"
 
 private:
-  GitRevisionTree(std::filesystem::path working_dir, std::string revision, std::vector<std::string> paths)
-      : m_working_dir(std::move(working_dir)), m_revision(std::move(revision)), m_paths(std::move(paths)) {}
+  GitRevisionTree(std::filesystem::path working_dir, std::string revision, std::string commit,
+                  std::vector<std::string> paths)
+      : m_working_dir(std::move(working_dir)), m_revision(std::move(revision)), m_commit(std::move(commit)),
+        m_paths(std::move(paths)) {}
   std::filesystem::path m_working_dir;
-  std::string m_revision;
+  std::string m_revision;  // as the user gave it, for names in reports
+  std::string m_commit;    // the commit it named when opened
   std::vector<std::string> m_paths;
 };
 

@@ -19,7 +19,7 @@ inline constexpr std::uint64_t kMaxStreamBytes = std::uint64_t{4} << 30;  // 4 G
 
 // Reads a whole file: a regular file, or a pipe or FIFO until its writer
 // closes it (up to `max_stream_bytes`). A character or block device
-// (/dev/zero, a terminal) is refused. Waiting on a pipe or FIFO ends with
+// (/dev/zero, a terminal) is refused; /dev/null reads as empty. Waiting on a pipe or FIFO ends with
 // Error::interrupted() at SIGINT/SIGTERM (core/interrupt.hpp), even when the
 // writer never comes. Errors name the path and the OS reason.
 Expected<std::string> read_file(const std::filesystem::path& path, std::uint64_t max_stream_bytes = kMaxStreamBytes);

@@ -36,6 +36,11 @@ struct ResolvedProgram {
   std::string name;              // the tool's name, or "engine"
   std::string configured;        // as written in the config or on the command line
   std::filesystem::path path;    // what is exec'd
+  // How the lock file and its command lines name it: relative to the
+  // config's folder when inside it, a bare name as given, else the path. The
+  // same whether given as --engine, ROCKY_BIN or in the config, so the lock
+  // does not change with how (or on which machine) the engine was named.
+  std::string stable_name;
 };
 
 // The plan ready to run: resolved programs, parsed POCs, compiled rules.
