@@ -73,8 +73,9 @@ _ctest dir:
     fi
     echo "reference data: ${FIXTUREGEN_ROCKY_REFERENCE:-<not set: those tests are skipped>}" >&2
     echo "schema test suite: ${FIXTUREGEN_JSON_SCHEMA_TEST_SUITE:-<not set: that test is skipped>}" >&2
-    # Read only by the sanitizer build's binaries.
-    export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1
+    # Read only by the sanitizer build's binaries. Tests check that an allocation too big
+    # for the machine is reported (bad_alloc), so ASan must fail it, not abort.
+    export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:allocator_may_return_null=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     ctest --test-dir {{dir}} --output-on-failure -j 2
 
