@@ -31,7 +31,7 @@ Expected<ExitCode> run_review(const ReviewOptions& options) {
   if (roots.empty()) roots.push_back(ProjectPaths::defaults().captures);
   auto pending = diff::find_pending(roots);
   if (!pending) return std::move(pending).error();
-  if (pending->empty()) log::info("no pending captures (NAME.json.new); regen --pending writes them");
+  if (pending->empty()) log::info("no pending captures (NAME.json.new) found");
 
   const diff::CommittedSide committed(*pending);
   const diff::PendingSide fresh(*pending);
