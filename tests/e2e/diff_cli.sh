@@ -17,33 +17,9 @@ if ! command -v git >/dev/null; then
   exit 1
 fi
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/fixturegen-e2e-diff.XXXXXX")"
-failures=0
-checks=0
-cleanup() {
-  if [[ $failures -eq 0 ]]; then rm -rf "$WORK"; else echo "scratch directory kept: $WORK" >&2; fi
-}
-trap cleanup EXIT
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_scratch diff
 cd "$WORK" || exit 1
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { checks=$((checks + 1)); }
-run() { "$@" >out.txt 2>err.txt; rc=$?; }
-expect_rc() {  # CODE DESCRIPTION CMD...
-  local want="$1" what="$2"; shift 2
-  run "$@"
-  if [[ "$rc" -ne "$want" ]]; then
-    fail "$what: exit $rc, expected $want (stdout: $(head -c 600 out.txt)) (stderr: $(head -c 400 err.txt))"
-  else
-    pass
-  fi
-}
-expect_contains() {  # FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then pass; else fail "$3: '$2' not in $1: $(head -c 800 "$1")"; fi
-}
-expect_not_contains() {  # FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then fail "$3: '$2' unexpectedly in $1"; else pass; fi
-}
 
 # ---- two files ---------------------------------------------------------------
 printf '{\n  "rows": 1,\n  "rate": 1\n}\n' > a.json

@@ -16,35 +16,10 @@ if [[ -z "$BIN" || ! -x "$BIN" ]]; then
   exit 1
 fi
 
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/fixturegen-e2e-regen.XXXXXX")"
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+e2e_scratch regen
 export TMPDIR="$WORK/tmp"   # sandboxes go here: none may be left behind
 mkdir -p "$TMPDIR"
-failures=0
-checks=0
-cleanup() {
-  if [[ $failures -eq 0 ]]; then rm -rf "$WORK"; else echo "scratch directory kept: $WORK" >&2; fi
-}
-trap cleanup EXIT
-
-fail() { echo "FAIL: $*" >&2; failures=$((failures + 1)); }
-pass() { checks=$((checks + 1)); }
-run() { "$@" >out.txt 2>err.txt; rc=$?; }
-expect_rc() {  # CODE DESCRIPTION CMD...
-  local want="$1" what="$2"
-  shift 2
-  run "$@"
-  if [[ "$rc" -ne "$want" ]]; then
-    fail "$what: exit $rc, expected $want (stderr: $(head -c 1500 err.txt))"
-  else
-    pass
-  fi
-}
-expect_contains() {  # FILE TEXT DESCRIPTION
-  if grep -qF -- "$2" "$1"; then pass; else fail "$3: '$2' not in $(basename "$1"): $(head -c 1500 "$1")"; fi
-}
-expect_not_contains() {
-  if grep -qF -- "$2" "$1"; then fail "$3: '$2' unexpectedly in $(basename "$1")"; else pass; fi
-}
 tree_sum() {  # DIR: one checksum over every file's path, mode and bytes
   (cd "$1" && find . -type f -o -type l | LC_ALL=C sort | while read -r f; do
      if [[ -L "$f" ]]; then echo "$f -> $(readlink "$f")"; else echo "$f $(stat -c %a "$f") $(sha256sum <"$f")"; fi
