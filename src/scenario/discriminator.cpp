@@ -103,10 +103,13 @@ std::optional<std::string> discriminator_problem(const std::vector<ObjectOccurre
     else if (occurrence.strings.count(key) == 0) ++not_string;
   }
   if (missing == 0 && not_string == 0) return std::nullopt;
-  return fmt::format("the discriminator \"{}\" must be a string in every object here, but {} of the {} "
-                     "objects the variants show {}",
-                     key, missing + not_string, occurrences.size(),
-                     missing > 0 ? "lack it" : "have another type there");
+  std::vector<std::string> why;
+  if (missing > 0) why.push_back(fmt::format("{} of the {} objects the variants show here lack it", missing,
+                                             occurrences.size()));
+  if (not_string > 0) why.push_back(fmt::format("{} of the {} have another type there", not_string,
+                                                occurrences.size()));
+  return fmt::format("the discriminator \"{}\" must be a string in every object here, but {}", key,
+                     fmt::join(why, " and "));
 }
 
 std::optional<Discriminator> find_discriminator(const std::vector<ObjectOccurrence>& occurrences,
