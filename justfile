@@ -6,6 +6,7 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 build_dir := env_var_or_default("FIXTUREGEN_BUILD_DIR", "build")
 werror := env_var_or_default("FIXTUREGEN_WERROR", "OFF")
 asan_dir := env_var_or_default("FIXTUREGEN_ASAN_BUILD_DIR", "build-asan")
+fuzz_dir := env_var_or_default("FIXTUREGEN_FUZZ_BUILD_DIR", "build-fuzz")
 fixturegen := build_dir / "fixturegen"
 # Read-only reference data beside the checkout (CI has a copy); tests that need
 # it are skipped, saying so, when it is absent.
@@ -80,6 +81,25 @@ _ctest dir:
     export ASAN_OPTIONS=detect_leaks=1:halt_on_error=1:allocator_may_return_null=1
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     ctest --test-dir {{dir}} --output-on-failure -j 2
+
+# A finding fails the run; docs/reliability.md says what to do with it.
+# Each libFuzzer target (or only TARGETS) for SECONDS, built in build-fuzz.
+fuzz SECONDS="60" *TARGETS: build-fuzz
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [[ -z "${FIXTUREGEN_ROCKY_REFERENCE:-}" && -d "{{shared}}/rocky-reference" ]]; then
+      export FIXTUREGEN_ROCKY_REFERENCE="{{shared}}/rocky-reference"
+    fi
+    if [[ -z "${FIXTUREGEN_JSON_SCHEMA_TEST_SUITE:-}" && -d "{{shared}}/json-schema-test-suite" ]]; then
+      export FIXTUREGEN_JSON_SCHEMA_TEST_SUITE="{{shared}}/json-schema-test-suite"
+    fi
+    bash fuzz/run.sh {{SECONDS}} {{fuzz_dir}} "{{justfile_directory()}}" {{TARGETS}}
+
+# The fuzz build in build-fuzz: clang 14, ASan+UBSan, libFuzzer (no tests, no benchmarks).
+build-fuzz:
+    cmake -S . -B {{fuzz_dir}} -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DFIXTUREGEN_FUZZ=ON \
+      -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF -DFIXTUREGEN_TESTS=OFF -DFIXTUREGEN_BENCH=OFF > /dev/null
+    cmake --build {{fuzz_dir}}
 
 # Compile scenarios/ into schemas/ (commit the result).
 schemas: build

@@ -27,6 +27,7 @@
 #include <set>
 #include <string>
 #include <system_error>
+#include <utility>
 #include <vector>
 
 namespace fixturegen::cli {
@@ -81,6 +82,9 @@ constexpr std::size_t kMaxValidateThreads = 8;
 
 // --coverage: every checked capture is added, one thread at a time.
 struct CoverageSink {
+  // A constructor, not aggregate init from parentheses (C++20's P0960,
+  // which clang 14 lacks: the fuzz build uses it).
+  explicit CoverageSink(scenario::CoverageTracker from) : tracker(std::move(from)) {}
   scenario::CoverageTracker tracker;
   // With --schemas DIR: what those schemas declare that no capture shows.
   std::optional<scenario::EngineFieldCoverage> engine_fields;

@@ -218,11 +218,13 @@ private:
       return false;
     }
     if (result->stdout_overflow) {
-      fail_step(step, command, &*result, fmt::format("printed more than {} bytes on stdout", spec.max_stdout_bytes), "");
+      fail_step(step, command, &*result, fmt::format("printed more than {} bytes on stdout", spec.max_stdout_bytes),
+                "a capture that big is likely a loop in the engine: run the command above by hand to see what it prints");
       return false;
     }
     if (!result->exit_status) {
-      fail_step(step, command, &*result, describe_end(*result), "");
+      fail_step(step, command, &*result, describe_end(*result),
+                "the engine crashed: rerun the command above in a copy of the POC (regen --keep-sandboxes keeps one) to reproduce it");
       return false;
     }
     const int exit_code = *result->exit_status;
@@ -247,7 +249,8 @@ private:
       fail_step(step, command, &*result,
                 fmt::format("stdout is not one JSON document: {} (stdout starts: {})", error->to_string(),
                             process::shell_quote({out.substr(0, 80)})),
-                "");
+                "a captured step must print exactly one JSON document on stdout (logs belong on stderr): "
+                "run the command above by hand to see what it printed");
       return false;
     }
     for (const auto& [name, pointer] : step.bind) {
