@@ -43,7 +43,7 @@ regen_run() {  # JOBS DIR -> prints "wall_s engine_ms captures"
   (cd "$dir" && "$bin" regen -j "$jobs" --engine "$double" --tool "duckdb=$duckdb") 2>"$dir.err" >/dev/null
   end=$(now)
   local engine_ms captures
-  engine_ms=$(grep -oE '\(exit [0-9]+, [0-9]+ ms\)$' "$dir.err" | grep -oE '[0-9]+ ms' | awk '{s += $1} END {print s}')
+  engine_ms=$(grep -oE '\(exit [0-9]+, [0-9.]+ ms\)$' "$dir.err" | grep -oE '[0-9.]+ ms' | awk '{s += $1} END {print s}')
   captures=$(find "$dir/fixtures_generated" -name '*.json' | wc -l)
   echo "$(echo "$end - $start" | bc) $engine_ms $captures"
 }
