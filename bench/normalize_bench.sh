@@ -190,7 +190,7 @@ printf '  %-52s %10s %12s   %s\n' "outputs correct (a) and identical (b)" "$([[ 
 operation="normalize $n live-like captures ($live_kb KB)"
 report_row "$operation" "$(duration "$fg_ms")" "Python normalizer, one interpreter per file (today)" "$(duration "$py_ms")" \
   "${speedup}x" ">= 30x: $verdict_a" "$(mib "$fg_rss_a") / $(mib "$py_rss_a")"
-report_row "$operation" "$(duration "$fg_ms")" "Python normalizer, one process (start-up excluded)" "$(duration "$py1_ms")" \
+report_row "$operation" "$(duration "$fg_ms")" "Python normalizer, one process for all files" "$(duration "$py1_ms")" \
   "$(ratio "$py1_ms" "$fg_ms")x" "-" "$(mib "$fg_rss_a") / $(mib "$py1_rss_a")"
 fg_big_ms=$(awk -v s="$fg_wall" 'BEGIN { print s * 1000 }')
 py_big_ms=$(awk -v s="$py_wall" 'BEGIN { print s * 1000 }')
