@@ -117,13 +117,13 @@ compare DIR=(shared / "rocky-reference" / "schemas") *ARGS: build
 normalize +FILES: build
     {{fixturegen}} normalize --in-place {{FILES}}
 
-# Both always run; the exit status says whether any target was missed.
-# Benchmarks against the peers in ../shared/docs/peers.md (prints ratios).
-bench: build
-    #!/usr/bin/env bash
-    set -uo pipefail
-    status=0
-    bash bench/normalize_bench.sh || status=1
-    bash bench/validate_bench.sh || status=1
-    bash bench/regen_bench.sh || status=1
-    exit $status
+# Every benchmark under bench/ against the peers of ../shared/docs/peers.md:
+# ONE markdown table on stdout (details on stderr); exit 1 when a target is
+# missed. `just bench validate` runs only that one.
+bench *WHICH: build
+    FIXTUREGEN_BINARY={{fixturegen}} bash bench/report.sh {{WHICH}}
+
+# How cost grows with the work (docs/performance.md): normalize 1/10/100 MB,
+# validate 40/1,000/10,000 captures, regen 1/4/9 POCs at -j 1 and -j 2.
+bench-scaling: build
+    FIXTUREGEN_BINARY={{fixturegen}} bash bench/scaling.sh
