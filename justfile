@@ -10,13 +10,15 @@ fixturegen := build_dir / "fixturegen"
 # Read-only reference data beside the checkout (CI has a copy); tests that need
 # it are skipped, saying so, when it is absent.
 shared := justfile_directory() / ".." / "shared"
+# ccache when the machine has it (a rebuild after a branch switch then takes seconds); not required.
+launcher := if `command -v ccache || true` == "" { "" } else { "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache" }
 
 # The main job (see `main`).
 default: main
 
 # Configure and build everything (library, binary, tests, benchmarks).
 build:
-    cmake -S . -B {{build_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} > /dev/null
+    cmake -S . -B {{build_dir}} -G Ninja {{launcher}} -DFIXTUREGEN_WERROR={{werror}} > /dev/null
     cmake --build {{build_dir}}
 
 # The main job: schemas current, `regen` captures every POC with the engine
@@ -66,7 +68,7 @@ test-sanitize: build-sanitize (_ctest asan_dir)
 
 # The sanitizer build in build-asan: dynamic (ASan cannot be static-pie), Debug, no benchmarks.
 build-sanitize:
-    cmake -S . -B {{asan_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF \
+    cmake -S . -B {{asan_dir}} -G Ninja {{launcher}} -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF \
       -DFIXTUREGEN_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS" > /dev/null
     cmake --build {{asan_dir}}
