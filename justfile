@@ -40,6 +40,16 @@ regen *ARGS: build
 # The CI drift gate: capture again and compare with the committed corpus.
 regen-check *ARGS: (regen "--check" ARGS)
 
+# Capture twice (ARGS: --runs N, --poc GLOB, --rules FILE, --format json) in
+# varied environments and propose rules for the fields that moved
+# (docs/stability.md); writes nothing into fixtures_generated/.
+stability *ARGS: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    engine=()
+    if [[ -z "${ROCKY_BIN:-}" ]]; then engine=(--engine "{{build_dir}}/tests/double/rocky-double"); fi
+    {{fixturegen}} stability "${engine[@]}" --tool "duckdb={{build_dir}}/tests/duckdb_cli/duckdb" {{ARGS}}
+
 # Which captures are stale since the last regen (runs no step).
 status: build
     #!/usr/bin/env bash

@@ -115,6 +115,7 @@ public:
   PocRunner(const ResolvedPlan& plan, std::size_t index, const RunOptions& options, process::SandboxRemover* remover)
       : m_plan(plan), m_poc(plan.pocs[index]), m_options(options), m_remover(remover) {
     m_run.poc = index;
+    m_run.firings.record_locations = options.record_rule_locations;
   }
 
   // `sandbox`: the POC's fresh copy (made ahead by run_pocs), or the error
@@ -194,7 +195,7 @@ private:
     }
     const std::string command = process::shell_quote(spec.argv);
     spec.working_dir = sandbox.path();
-    spec.env = step_environment(m_plan, step, sandbox.home(), sandbox.tmp());
+    spec.env = step_environment(m_plan, step, sandbox.home(), sandbox.tmp(), m_options.varied_env);
     spec.timeout = step.timeout;
     spec.stderr_keep_bytes = std::size_t{256} << 10;
     if (!step.stdin_file.empty()) {
@@ -297,12 +298,19 @@ private:
       }
     }
     if (step.capture.empty()) return true;
-    auto normalized = normalize::normalize_text(out, *m_plan.compiled_rules);
+    // Locations are recorded per capture, then tagged with its file below.
+    const std::size_t located_before = m_run.firings.locations.size();
+    auto normalized = normalize::normalize_text(out, *m_plan.compiled_rules, &m_run.firings);
     if (!normalized) {
       fail_step(step, command, &*result, fmt::format("the normalizer refused stdout: {}", normalized.error().message), "");
       return false;
     }
-    m_run.captures.push_back({m_poc.capture_file(step), step.number, process::shell_quote(shown), exit_code, std::move(*normalized)});
+    const std::string file = m_poc.capture_file(step);
+    for (std::size_t i = located_before; i < m_run.firings.locations.size(); ++i) {
+      m_run.firings.locations[i].file = file;
+    }
+    m_run.captures.push_back({file, step.number, process::shell_quote(shown), exit_code, std::move(*normalized),
+                              m_options.keep_raw ? out : std::string()});
     return true;
   }
 
