@@ -6,17 +6,20 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 build_dir := env_var_or_default("FIXTUREGEN_BUILD_DIR", "build")
 werror := env_var_or_default("FIXTUREGEN_WERROR", "OFF")
 asan_dir := env_var_or_default("FIXTUREGEN_ASAN_BUILD_DIR", "build-asan")
+fuzz_dir := env_var_or_default("FIXTUREGEN_FUZZ_BUILD_DIR", "build-fuzz")
 fixturegen := build_dir / "fixturegen"
 # Read-only reference data beside the checkout (CI has a copy); tests that need
 # it are skipped, saying so, when it is absent.
 shared := justfile_directory() / ".." / "shared"
+# ccache when the machine has it (a rebuild after a branch switch then takes seconds); not required.
+launcher := if `command -v ccache || true` == "" { "" } else { "-DCMAKE_CXX_COMPILER_LAUNCHER=ccache" }
 
 # The main job (see `main`).
 default: main
 
 # Configure and build everything (library, binary, tests, benchmarks).
 build:
-    cmake -S . -B {{build_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} > /dev/null
+    cmake -S . -B {{build_dir}} -G Ninja {{launcher}} -DFIXTUREGEN_WERROR={{werror}} > /dev/null
     cmake --build {{build_dir}}
 
 # The main job: schemas current, `regen` captures every POC with the engine
@@ -37,6 +40,16 @@ regen *ARGS: build
 # The CI drift gate: capture again and compare with the committed corpus.
 regen-check *ARGS: (regen "--check" ARGS)
 
+# Capture twice (ARGS: --runs N, --poc GLOB, --rules FILE, --format json) in
+# varied environments and propose rules for the fields that moved
+# (docs/stability.md); writes nothing into fixtures_generated/.
+stability *ARGS: build
+    #!/usr/bin/env bash
+    set -euo pipefail
+    engine=()
+    if [[ -z "${ROCKY_BIN:-}" ]]; then engine=(--engine "{{build_dir}}/tests/double/rocky-double"); fi
+    {{fixturegen}} stability "${engine[@]}" --tool "duckdb={{build_dir}}/tests/duckdb_cli/duckdb" {{ARGS}}
+
 # Which captures are stale since the last regen (runs no step).
 status: build
     #!/usr/bin/env bash
@@ -56,7 +69,7 @@ test-sanitize: build-sanitize (_ctest asan_dir)
 
 # The sanitizer build in build-asan: dynamic (ASan cannot be static-pie), Debug, no benchmarks.
 build-sanitize:
-    cmake -S . -B {{asan_dir}} -G Ninja -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF \
+    cmake -S . -B {{asan_dir}} -G Ninja {{launcher}} -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF \
       -DFIXTUREGEN_BENCH=OFF -DCMAKE_BUILD_TYPE=Debug \
       -DCMAKE_CXX_FLAGS="-fsanitize=address,undefined -fno-omit-frame-pointer -D_GLIBCXX_ASSERTIONS" > /dev/null
     cmake --build {{asan_dir}}
@@ -79,6 +92,25 @@ _ctest dir:
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     ctest --test-dir {{dir}} --output-on-failure -j 2
 
+# A finding fails the run; docs/reliability.md says what to do with it.
+# Each libFuzzer target (or only TARGETS) for SECONDS, built in build-fuzz.
+fuzz SECONDS="60" *TARGETS: build-fuzz
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [[ -z "${FIXTUREGEN_ROCKY_REFERENCE:-}" && -d "{{shared}}/rocky-reference" ]]; then
+      export FIXTUREGEN_ROCKY_REFERENCE="{{shared}}/rocky-reference"
+    fi
+    if [[ -z "${FIXTUREGEN_JSON_SCHEMA_TEST_SUITE:-}" && -d "{{shared}}/json-schema-test-suite" ]]; then
+      export FIXTUREGEN_JSON_SCHEMA_TEST_SUITE="{{shared}}/json-schema-test-suite"
+    fi
+    bash fuzz/run.sh {{SECONDS}} {{fuzz_dir}} "{{justfile_directory()}}" {{TARGETS}}
+
+# The fuzz build in build-fuzz: clang 14, ASan+UBSan, libFuzzer (no tests, no benchmarks).
+build-fuzz:
+    cmake -S . -B {{fuzz_dir}} -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DFIXTUREGEN_FUZZ=ON \
+      -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF -DFIXTUREGEN_TESTS=OFF -DFIXTUREGEN_BENCH=OFF > /dev/null
+    cmake --build {{fuzz_dir}}
+
 # Compile scenarios/ into schemas/ (commit the result).
 schemas: build
     {{fixturegen}} schemas
@@ -95,13 +127,13 @@ compare DIR=(shared / "rocky-reference" / "schemas") *ARGS: build
 normalize +FILES: build
     {{fixturegen}} normalize --in-place {{FILES}}
 
-# Both always run; the exit status says whether any target was missed.
-# Benchmarks against the peers in ../shared/docs/peers.md (prints ratios).
-bench: build
-    #!/usr/bin/env bash
-    set -uo pipefail
-    status=0
-    bash bench/normalize_bench.sh || status=1
-    bash bench/validate_bench.sh || status=1
-    bash bench/regen_bench.sh || status=1
-    exit $status
+# Every benchmark under bench/ against the peers of ../shared/docs/peers.md:
+# ONE markdown table on stdout (details on stderr); exit 1 when a target is
+# missed. `just bench validate` runs only that one.
+bench *WHICH: build
+    FIXTUREGEN_BINARY={{fixturegen}} bash bench/report.sh {{WHICH}}
+
+# How cost grows with the work (docs/performance.md): normalize 1/10/100 MB,
+# validate 40/1,000/10,000 captures, regen 1/4/9 POCs at -j 1 and -j 2.
+bench-scaling: build
+    FIXTUREGEN_BINARY={{fixturegen}} bash bench/scaling.sh

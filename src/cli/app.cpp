@@ -31,6 +31,7 @@ constexpr std::array kCommands{
     CommandSpec{"review", "List pending captures (NAME.json.new) with their semantic diffs", setup_review},
     CommandSpec{"accept", "Promote pending captures over the committed ones, atomically", setup_accept},
     CommandSpec{"reject", "Delete pending captures, atomically", setup_reject},
+    CommandSpec{"stability", "Capture twice in varied environments and propose rules for the fields that moved", setup_stability},
 };
 
 // The subcommand the user meant when `name` is none: the known one within

@@ -3,6 +3,7 @@
 #include <fixturegen/core/log.hpp>
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/normalize/normalizer.hpp>
+#include <fixturegen/normalize/rule_accounting.hpp>
 #include <fixturegen/normalize/rules_file.hpp>
 
 #include <CLI/CLI.hpp>
@@ -20,6 +21,7 @@ struct NormalizeOptions {
   std::string rules_file;
   bool in_place = false;
   bool check = false;
+  bool stats = false;
   std::string output;
   std::vector<std::string> files;
 };
@@ -56,6 +58,7 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
   std::size_t changed = 0;
   std::size_t failed = 0;
   io::StagedWrites staged;
+  normalize::RuleFirings firings;
   auto fail = [&](Error error) {
     ++failed;
     if (error.code() == ExitCode::EngineOrIoError || worst == ExitCode::Success) worst = error.code();
@@ -74,7 +77,7 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
       fail(std::move(input).error());
       continue;
     }
-    auto output = normalize::normalize_text(*input, *compiled);
+    auto output = normalize::normalize_text(*input, *compiled, options.stats ? &firings : nullptr);
     if (!output) {
       fail(Error::check(fmt::format("{}:{}", display_name(file), output.error().message),
                         writes_files ? "the file was left unchanged; fix the capture or the engine that printed it" : ""));
@@ -111,6 +114,8 @@ Expected<ExitCode> run_normalize(const NormalizeOptions& options) {
   if (staged.stale_temps_removed() > 0)
     log::info("removed {} temp file(s) left by an earlier run that was killed", staged.stale_temps_removed());
 
+  // On stderr, as every log: stdout may be the normalized capture.
+  if (options.stats) log::info("{}", normalize::render_rule_counts(*compiled, firings, failed == 0));
   if (options.check) {
     log::info("{} of {} files would change", changed, options.files.size());
     if (worst == ExitCode::Success && changed > 0) worst = ExitCode::CheckFailed;
@@ -134,6 +139,7 @@ CommandAction setup_normalize(CLI::App& sub) {
   auto* in_place = sub.add_flag("-i,--in-place", options->in_place, "Rewrite each FILE atomically");
   auto* check = sub.add_flag("--check", options->check, "Write nothing; exit 1 when a FILE is not normalized");
   auto* output = sub.add_option("-o,--output", options->output, "Write the result to this file (one FILE)");
+  sub.add_flag("--stats", options->stats, "Say on stderr how often each rule fired over the FILEs; rules that never fired are dead");
   in_place->excludes(check);
   output->excludes(in_place)->excludes(check);
   sub.add_option("files", options->files, "Capture files ('-' reads stdin)")->required();

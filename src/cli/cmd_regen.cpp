@@ -1,6 +1,7 @@
 #include <fixturegen/cli/command.hpp>
 #include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/core/log.hpp>
+#include <fixturegen/normalize/rule_accounting.hpp>
 #include <fixturegen/process/child_process.hpp>
 #include <fixturegen/regen/preflight.hpp>
 #include <fixturegen/regen/pending.hpp>
@@ -141,6 +142,13 @@ Expected<ExitCode> run_regen(const RegenOptions& options) {
   if (stopped) {
     return Error::interrupted("interrupted: the engine was stopped, the sandboxes removed, and no fixture was changed");
   }
+  // Rule accounting: a rule is dead only when every capture of the plan was
+  // normalized (no filter, no failed POC) and it still never fired.
+  normalize::RuleFirings firings;
+  for (const regen::PocRun& run : runs) firings.add(run.firings);
+  const auto log_rule_counts = [&] {
+    log::info("{}", normalize::render_rule_counts(*plan.compiled_rules, firings, !plan.filtered && failed == 0));
+  };
   const auto seconds = [&] {
     return std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   };
@@ -155,6 +163,7 @@ Expected<ExitCode> run_regen(const RegenOptions& options) {
     std::fflush(stdout);
     log::info("check: {} POCs, {} captures, {} failed, corpus {} in {:.1f} s", runs.size(), captures, failed,
               report->differs ? "differs" : "matches", seconds());
+    log_rule_counts();
     if (report->differs) {
       log::hint("run `fixturegen regen` and commit the result if the change is intended");
       if (worst == ExitCode::Success) worst = ExitCode::CheckFailed;
@@ -187,6 +196,7 @@ Expected<ExitCode> run_regen(const RegenOptions& options) {
   }
   log::info("regen: {} POCs, {} captures, {} changed, {} failed in {:.1f} s", runs.size(), written->captures, written->changed,
             failed, seconds());
+  log_rule_counts();
   return worst;
 }
 

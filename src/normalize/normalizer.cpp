@@ -1,4 +1,5 @@
 #include <fixturegen/json/document.hpp>
+#include <fixturegen/json/pointer.hpp>
 #include <fixturegen/json/python_writer.hpp>
 #include <fixturegen/json/reader.hpp>
 #include <fixturegen/normalize/normalizer.hpp>
@@ -57,8 +58,13 @@ enum class Verdict { Descend, Keep, Opaque, Replaced, Failed };
 
 class Normalizer final : public json::JsonHandler {
 public:
-  Normalizer(const CompiledRules& rules, json::JsonHandler& out)
-      : m_rules(rules), m_out(out), m_track_path(!rules.path_rules().empty()) {}
+  Normalizer(const CompiledRules& rules, json::JsonHandler& out, RuleFirings* firings)
+      : m_rules(rules),
+        m_out(out),
+        m_firings(firings),
+        m_track_path(!rules.path_rules().empty() || (firings && firings->record_locations)) {
+    if (m_firings && m_firings->counts.size() < rules.rule_count()) m_firings->counts.resize(rules.rule_count());
+  }
 
   bool null_value() override {
     if (m_opaque_depth) return sink().null_value();
@@ -154,16 +160,16 @@ private:
         const PathRule& rule = compiled.rule;
         if (!rule.at.matches(m_path)) continue;
         switch (rule.action) {
-          case Action::Opaque: return Verdict::Opaque;
-          case Action::Preserve: return Verdict::Keep;
+          case Action::Opaque: return fired(compiled.id, Verdict::Opaque);
+          case Action::Preserve: return fired(compiled.id, Verdict::Keep);
           case Action::Zero:
-            if (is_number) return replace_number(json::Kind::Integer);
+            if (is_number) return fired(compiled.id, replace_number(json::Kind::Integer));
             break;
           case Action::ZeroKeepType:
-            if (is_number) return replace_number(kind);
+            if (is_number) return fired(compiled.id, replace_number(kind));
             break;
           case Action::Sentinel:
-            if (is_string) return replace_string(rule.value);
+            if (is_string) return fired(compiled.id, replace_string(rule.value));
             break;
           case Action::Scrub:
             if (is_string) {
@@ -175,11 +181,14 @@ private:
                 fail(scrubbed.error().message);
                 return Verdict::Failed;
               }
-              return replace_string(*scrubbed);
+              return fired(compiled.id, replace_string(*scrubbed));
             }
             break;
           case Action::Sort:
-            if (kind == json::Kind::Array && !m_pending_sort) m_pending_sort = &rule;
+            if (kind == json::Kind::Array && !m_pending_sort) {
+              m_pending_sort = &rule;
+              fired(compiled.id, Verdict::Descend);
+            }
             break;
         }
       }
@@ -188,17 +197,40 @@ private:
     if (!in_object) return Verdict::Descend;
     const CompiledRules::KeyRule* key_rule = m_rules.find_key(m_key);
     if (key_rule) {
-      if (key_rule->roles & CompiledRules::kOpaque) return Verdict::Opaque;
-      if (key_rule->roles & CompiledRules::kPreserve) return Verdict::Keep;
+      if (key_rule->roles & CompiledRules::kOpaque) return fired(key_rule->opaque_id, Verdict::Opaque);
+      if (key_rule->roles & CompiledRules::kPreserve) return fired(key_rule->preserve_id, Verdict::Keep);
     }
     if (is_number) {
-      if (m_rules.has_zero_suffix(m_key)) return replace_number(json::Kind::Integer);
-      if (key_rule && (key_rule->roles & CompiledRules::kZeroKeepType)) return replace_number(kind);
+      if (const std::uint32_t suffix = m_rules.zero_suffix_rule(m_key); suffix != CompiledRules::kNoRule) {
+        return fired(suffix, replace_number(json::Kind::Integer));
+      }
+      if (key_rule && (key_rule->roles & CompiledRules::kZeroKeepType)) {
+        return fired(key_rule->zero_keep_type_id, replace_number(kind));
+      }
     } else if (is_string && key_rule) {
-      if (key_rule->roles & CompiledRules::kWallClock) return replace_string(m_rules.rules().wall_clock_sentinel);
-      if (key_rule->roles & CompiledRules::kSentinel) return replace_string(key_rule->sentinel);
+      if (key_rule->roles & CompiledRules::kWallClock) {
+        return fired(key_rule->wall_clock_id, replace_string(m_rules.rules().wall_clock_sentinel));
+      }
+      if (key_rule->roles & CompiledRules::kSentinel) return fired(key_rule->sentinel_id, replace_string(key_rule->sentinel));
     }
     return Verdict::Descend;
+  }
+
+  // Rule accounting, in the path that applies the rule: one branch when no
+  // one counts.
+  Verdict fired(std::uint32_t rule, Verdict verdict) {
+    if (m_firings) {
+      ++m_firings->counts[rule];
+      if (m_firings->record_locations) {
+        std::string pointer;
+        for (const std::string& token : m_path) {
+          pointer += '/';
+          pointer += json::escape_pointer_token(token);
+        }
+        m_firings->locations.push_back({rule, {}, std::move(pointer)});
+      }
+    }
+    return verdict;
   }
 
   Verdict replace_number(json::Kind kind) {
@@ -271,6 +303,7 @@ private:
 
   const CompiledRules& m_rules;
   json::JsonHandler& m_out;
+  RuleFirings* m_firings;
   const bool m_track_path;
 
   std::vector<Frame> m_frames;
@@ -289,14 +322,14 @@ private:
 }  // namespace
 
 std::unique_ptr<json::JsonHandler> make_normalizer(const CompiledRules& rules, json::JsonHandler& out) {
-  return std::make_unique<Normalizer>(rules, out);
+  return std::make_unique<Normalizer>(rules, out, nullptr);
 }
 
-Expected<std::string> normalize_text(std::string_view input, const CompiledRules& rules) {
+Expected<std::string> normalize_text(std::string_view input, const CompiledRules& rules, RuleFirings* firings) {
   std::string out;
   out.reserve(input.size() + input.size() / 4);
   json::PythonJsonWriter writer(out);
-  Normalizer normalizer(rules, writer);
+  Normalizer normalizer(rules, writer, firings);
   // Python's json gives up near 1,000 levels (RecursionError), so no
   // capture its pipeline wrote is deeper; past 10,000 levels the indented
   // output alone would be hundreds of megabytes.

@@ -61,12 +61,19 @@ std::vector<std::string_view> builtin_profile_names() { return {"default", "rock
 
 // --- compiled form ---------------------------------------------------------
 
-bool CompiledRules::has_zero_suffix(std::string_view key) const {
-  for (const auto& suffix : m_rules.zero_suffixes) {
-    if (key.ends_with(suffix)) return true;
+std::uint32_t CompiledRules::zero_suffix_rule(std::string_view key) const {
+  for (std::size_t i = 0; i < m_rules.zero_suffixes.size(); ++i) {
+    if (key.ends_with(m_rules.zero_suffixes[i])) return m_suffix_ids[i];
   }
-  return false;
+  return kNoRule;
 }
+
+void RuleFirings::add(const RuleFirings& other) {
+  if (counts.size() < other.counts.size()) counts.resize(other.counts.size());
+  for (std::size_t i = 0; i < other.counts.size(); ++i) counts[i] += other.counts[i];
+  locations.insert(locations.end(), other.locations.begin(), other.locations.end());
+}
+
 
 Expected<std::string> CompiledRules::scrub(const CompiledPathRule& rule, std::string_view text) const {
   Expected<std::string> scrubbed = rule.regex->replace_all(text, rule.rule.replacement);
@@ -81,20 +88,43 @@ Expected<std::string> CompiledRules::scrub(const CompiledPathRule& rule, std::st
 
 Expected<CompiledRules> compile_rules(NormalizeRules rules) {
   CompiledRules compiled;
-  auto add = [&](const std::vector<std::string>& keys, unsigned role) {
-    for (const auto& key : keys) compiled.m_keys[key].roles |= role;
+  auto new_id = [&](std::string name, bool replaces = true) {
+    compiled.m_rule_names.push_back(std::move(name));
+    compiled.m_rule_replaces.push_back(replaces ? 1 : 0);
+    return static_cast<std::uint32_t>(compiled.m_rule_names.size() - 1);
   };
-  add(rules.zero_keep_type_keys, CompiledRules::kZeroKeepType);
-  add(rules.wall_clock_keys, CompiledRules::kWallClock);
-  add(rules.preserve_keys, CompiledRules::kPreserve);
-  add(rules.opaque_keys, CompiledRules::kOpaque);
+  for (const auto& suffix : rules.zero_suffixes) {
+    compiled.m_suffix_ids.push_back(new_id(fmt::format("zero_suffixes \"{}\"", suffix)));
+  }
+  // A key listed twice in one list is one rule: the first listing gets the id.
+  auto add = [&](const std::vector<std::string>& keys, unsigned role, std::string_view list,
+                 std::uint32_t CompiledRules::KeyRule::*id) {
+    const bool replaces = role != CompiledRules::kPreserve && role != CompiledRules::kOpaque;
+    for (const auto& key : keys) {
+      auto& entry = compiled.m_keys[key];
+      if (entry.roles & role) continue;
+      entry.roles |= role;
+      entry.*id = new_id(fmt::format("{} \"{}\"", list, key), replaces);
+    }
+  };
+  add(rules.zero_keep_type_keys, CompiledRules::kZeroKeepType, "zero_keep_type_keys", &CompiledRules::KeyRule::zero_keep_type_id);
+  add(rules.wall_clock_keys, CompiledRules::kWallClock, "wall_clock_keys", &CompiledRules::KeyRule::wall_clock_id);
+  add(rules.preserve_keys, CompiledRules::kPreserve, "preserve_keys", &CompiledRules::KeyRule::preserve_id);
+  add(rules.opaque_keys, CompiledRules::kOpaque, "opaque_keys", &CompiledRules::KeyRule::opaque_id);
   for (const auto& [key, sentinel] : rules.string_sentinels) {
     auto& entry = compiled.m_keys[key];
+    if (!(entry.roles & CompiledRules::kSentinel)) entry.sentinel_id = new_id(fmt::format("string_sentinels.{}", key));
     entry.roles |= CompiledRules::kSentinel;
     entry.sentinel = sentinel;
   }
+  std::size_t rule_number = 0;
   for (const auto& rule : rules.path_rules) {
-    CompiledRules::CompiledPathRule entry{rule, nullptr};
+    ++rule_number;
+    CompiledRules::CompiledPathRule entry{rule, nullptr,
+                                          new_id(fmt::format("[[rule]] {} at \"{}\" ({})", rule_number, rule.at.text(),
+                                                             action_name(rule.action)),
+                                                 rule.action != Action::Preserve && rule.action != Action::Opaque &&
+                                                     rule.action != Action::Sort)};
     if (rule.action == Action::Scrub) {
       Expected<Regex> regex = Regex::compile(rule.pattern);
       if (!regex) {

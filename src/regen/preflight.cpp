@@ -36,9 +36,10 @@ std::vector<std::string> ResolvedPlan::planned_files() const {
 }
 
 std::vector<std::string> step_environment(const ResolvedPlan& plan, const Step& step, const fs::path& home,
-                                          const fs::path& tmp) {
+                                          const fs::path& tmp, const NamedValues& varied) {
   std::map<std::string, std::string> env{
       {"TZ", "UTC"}, {"LC_ALL", "C"}, {"HOME", home.string()}, {"TMPDIR", tmp.string()}, {"PATH", plan.path_env}};
+  for (const auto& [key, value] : varied) env[key] = value;
   for (const auto& [key, value] : plan.config.env) env[key] = value;
   for (const auto& [key, value] : plan.passed_env) env[key] = value;
   for (const auto& [key, value] : step.env) env[key] = value;

@@ -1,6 +1,7 @@
 #include <fixturegen/scenario/scenario.hpp>
 
 #include <fixturegen/json/pointer.hpp>
+#include <fixturegen/scenario/discriminator.hpp>
 #include <fixturegen/scenario/instance_path.hpp>
 
 #include <fmt/format.h>
@@ -144,8 +145,9 @@ void read_annotations(json::Value root, Scenario& scenario, Problems& problems) 
     problems.add("/annotations", "must be an object: instance path -> annotation");
     return;
   }
-  static constexpr std::array<std::string_view, 10> kAllowed{
-      "enum", "map", "optional", "required", "nullable", "minimum", "maximum", "description", "format", "open"};
+  static constexpr std::array<std::string_view, 12> kAllowed{
+      "enum",   "map",  "optional", "required",      "nullable", "minimum", "maximum",
+      "signed", "open", "format",   "discriminator", "description"};
   for (json::Value::Member member : annotations->members()) {
     const std::string pointer = child("/annotations", member.key);
     std::vector<std::string> tokens;
@@ -173,10 +175,20 @@ void read_annotations(json::Value root, Scenario& scenario, Problems& problems) 
     annotation.required = read_flag(member.value, "required", pointer, problems);
     annotation.nullable = read_flag(member.value, "nullable", pointer, problems);
     annotation.open = read_flag(member.value, "open", pointer, problems);
+    annotation.signed_integers = read_flag(member.value, "signed", pointer, problems);
     annotation.minimum = read_number(member.value, "minimum", pointer, problems);
     annotation.maximum = read_number(member.value, "maximum", pointer, problems);
     annotation.description = read_string(member.value, "description", pointer, false, problems);
     annotation.format = read_string(member.value, "format", pointer, false, problems);
+    if (std::optional<json::Value> choice = member.value.find("discriminator")) {
+      if (choice->is_string())
+        annotation.discriminator = std::optional<std::string>(std::string(choice->as_string()));
+      else if (choice->is_bool() && !choice->as_bool())
+        annotation.discriminator = std::optional<std::string>();
+      else
+        problems.add(child(pointer, "discriminator"),
+                     "must be the name of the key that tells the kinds of this object apart, or false for none");
+    }
     scenario.annotations.push_back(std::move(annotation));
   }
 }
@@ -229,6 +241,8 @@ void check_against_variants(Scenario& scenario, Problems& problems) {
   std::map<std::string, KindMask, std::less<>> kinds;
   for (const Variant& variant : scenario.variants) collect_instance_paths(variant.value, map_paths, paths, &kinds);
 
+  // Objects by path, collected only when a `discriminator` names a key.
+  std::optional<std::map<std::string, std::vector<ObjectOccurrence>, std::less<>>> occurrences;
   const KindMask object_bit = kind_bit(json::Kind::Object);
   const KindMask number_bits = kind_bit(json::Kind::Integer) | kind_bit(json::Kind::Float);
   for (const Annotation& annotation : scenario.annotations) {
@@ -243,8 +257,10 @@ void check_against_variants(Scenario& scenario, Problems& problems) {
     }
     if ((annotation.map || annotation.open) && !(found->second & object_bit))
       problems.add(pointer, "`map`/`open` apply to objects, but no variant has an object here");
-    if ((annotation.minimum || annotation.maximum) && !(found->second & number_bits))
-      problems.add(pointer, "`minimum`/`maximum` apply to numbers, but no variant has a number here");
+    if ((annotation.minimum || annotation.maximum || annotation.signed_integers) && !(found->second & number_bits))
+      problems.add(pointer, "`minimum`/`maximum`/`signed` apply to numbers, but no variant has a number here");
+    if (annotation.signed_integers && annotation.minimum)
+      problems.add(pointer, "`signed` drops the inferred minimum 0 and `minimum` sets one; keep one");
     if ((annotation.optional || annotation.required) && !is_property_path(annotation.path))
       problems.add(pointer, "`optional`/`required` apply to object properties; this path is the root, an "
                             "array element or a map member");
@@ -252,6 +268,23 @@ void check_against_variants(Scenario& scenario, Problems& problems) {
       problems.add(pointer, "`optional` and `required` contradict each other; keep one");
     if (annotation.path.empty() && annotation.description)
       problems.add(pointer, "the root's description is the file's top-level `description`; move it there");
+    if (annotation.discriminator) {
+      if (!(found->second & object_bit) || annotation.map) {
+        problems.add(pointer, "`discriminator` applies to objects with properties, but no variant has one here "
+                              "(or it is a `map`)");
+      } else if (*annotation.discriminator) {
+        if (!occurrences) {
+          occurrences.emplace();
+          for (const Variant& variant : scenario.variants)
+            collect_object_occurrences(variant.value, map_paths, *occurrences);
+        }
+        auto at = occurrences->find(annotation.path);
+        if (at != occurrences->end()) {
+          if (std::optional<std::string> problem = discriminator_problem(at->second, **annotation.discriminator))
+            problems.add(child(pointer, "discriminator"), *problem + "; name a key every variant has here, or write false");
+        }
+      }
+    }
   }
 }
 

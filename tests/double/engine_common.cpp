@@ -3,6 +3,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <cstdlib>
 #include <ctime>
 #include <iostream>
 #include <unistd.h>
@@ -21,8 +22,22 @@ bool Invocation::flag(const std::string& name) const {
 
 namespace {
 
-std::string format_utc(const char* format, bool with_micros, int* millis_out) {
+// FIXTUREGEN_CLOCK_OFFSET (seconds) moves the double's clock, so that
+// `fixturegen stability` can show it a later time without faketime; a real
+// engine sees a later wall clock anyway, because stability's runs are
+// sequential.
+std::chrono::system_clock::time_point current_time() {
   const auto now = std::chrono::system_clock::now();
+  const char* offset = std::getenv("FIXTUREGEN_CLOCK_OFFSET");
+  if (!offset || !*offset) return now;
+  char* end = nullptr;
+  const long long seconds = std::strtoll(offset, &end, 10);
+  if (*end != '\0') return now;
+  return now + std::chrono::seconds(seconds);
+}
+
+std::string format_utc(const char* format, bool with_micros, int* millis_out) {
+  const auto now = current_time();
   const auto micros =
       std::chrono::duration_cast<std::chrono::microseconds>(now.time_since_epoch()).count() % 1000000;
   const std::time_t seconds = std::chrono::system_clock::to_time_t(now);

@@ -9,10 +9,13 @@
 #include <fixturegen/json/reader.hpp>
 #include <fixturegen/normalize/normalizer.hpp>
 #include <fixturegen/normalize/rules.hpp>
+#include <fixturegen/normalize/rule_accounting.hpp>
+#include <fixturegen/normalize/selector.hpp>
 
 #include <catch2/catch.hpp>
 
 #include <algorithm>
+#include <map>
 #include <random>
 #include <string>
 #include <vector>
@@ -497,4 +500,49 @@ TEST_CASE("normalize::normalize_text is idempotent and layout-independent") {
     ++checked;
   }
   CHECK(checked == 19);
+}
+
+TEST_CASE("normalize::RuleFirings counts each rule where it fires") {
+  NormalizeRules rules = normalize::default_profile();
+  rules.string_sentinels = {{"run_id", "run-SENTINEL"}, {"never_there", "x"}};
+  rules.path_rules.push_back({*normalize::Selector::parse("/checks"), Action::Sort, "", "", "", "name"});
+  rules.path_rules.push_back({*normalize::Selector::parse("/checks/*/sql"), Action::Sentinel, "SQL", "", "", ""});
+  const auto compiled_rules = compiled(rules);
+  normalize::RuleFirings firings;
+  firings.record_locations = true;
+  const std::string input = R"({"run_id": "r1", "took_ms": 4, "a_ms": 5, "data": {"x_ms": 1}, "updated_at": 7,
+      "checks": [{"name": "b", "sql": "select 2"}, {"name": "a", "sql": "select 1"}]})";
+  auto out = normalize::normalize_text(input, compiled_rules, &firings);
+  REQUIRE(out.has_value());
+  CHECK(*out == normalized(input, rules));  // counting changes nothing
+
+  std::map<std::string, std::uint64_t> by_name;
+  for (const auto& count : normalize::count_rules(compiled_rules, firings)) by_name[count.rule] = count.fired;
+  CHECK(by_name.at("zero_suffixes \"_ms\"") == 2);   // not x_ms: inside the opaque `data`
+  CHECK(by_name.at("opaque_keys \"data\"") == 1);
+  CHECK(by_name.at("wall_clock_keys \"updated_at\"") == 0);  // a number: the key rule needs a string
+  CHECK(by_name.at("string_sentinels.run_id") == 1);
+  CHECK(by_name.at("[[rule]] 1 at \"/checks\" (sort)") == 1);
+  CHECK(by_name.at("[[rule]] 2 at \"/checks/*/sql\" (sentinel)") == 2);
+  CHECK(compiled_rules.rule_replaces(compiled_rules.zero_suffix_rule("took_ms")));
+
+  const auto dead = normalize::dead_rules(compiled_rules, firings);
+  CHECK(std::find(dead.begin(), dead.end(), "string_sentinels.never_there") != dead.end());
+  CHECK(std::find(dead.begin(), dead.end(), "string_sentinels.run_id") == dead.end());
+  CHECK_THAT(normalize::render_rule_counts(compiled_rules, firings, true), Catch::Contains("DEAD"));
+  CHECK_THAT(normalize::render_rule_counts(compiled_rules, firings, false), Catch::Contains("(not fired here)"));
+
+  // Locations are the raw document's pointers (before the sort moved anything).
+  std::vector<std::string> sql;
+  for (const auto& location : firings.locations) {
+    if (compiled_rules.rule_name(location.rule).find("sql") != std::string::npos) sql.push_back(location.pointer);
+  }
+  CHECK(sql == std::vector<std::string>{"/checks/0/sql", "/checks/1/sql"});
+
+  // Counts add up over captures.
+  normalize::RuleFirings twice;
+  REQUIRE(normalize::normalize_text(input, compiled_rules, &twice).has_value());
+  REQUIRE(normalize::normalize_text(input, compiled_rules, &twice).has_value());
+  for (std::size_t id = 0; id < compiled_rules.rule_count(); ++id) CHECK(twice.counts[id] == 2 * firings.counts[id]);
+  CHECK(twice.locations.empty());  // not asked for
 }

@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -149,6 +150,36 @@ TEST_CASE("scenario::parse_scenario") {
     scenario = valid_scenario();
     scenario["annotations"]["/command"] = {{"nullable", "yes"}};
     CHECK_THAT(problem(scenario), Catch::Contains("must be true or false"));
+  }
+
+  SECTION("discriminator and signed annotations must fit what is there") {
+    auto scenario = valid_scenario();
+    scenario["annotations"]["/items/*"] = {{"discriminator", "kind"}};
+    auto parsed = parse(scenario);
+    REQUIRE(parsed);
+    CHECK(parsed->annotation("/items/*")->discriminator == std::optional<std::string>("kind"));
+    scenario["annotations"]["/items/*"] = {{"discriminator", false}};
+    parsed = parse(scenario);
+    REQUIRE(parsed);
+    REQUIRE(parsed->annotation("/items/*")->discriminator);
+    CHECK_FALSE(*parsed->annotation("/items/*")->discriminator);
+    scenario["annotations"]["/items/*"] = {{"discriminator", true}};
+    CHECK_THAT(problem(scenario), Catch::Contains("/annotations/~1items~1*/discriminator: must be the name of the key"));
+    scenario["annotations"]["/items/*"] = {{"discriminator", "size"}};
+    CHECK_THAT(problem(scenario), Catch::Contains("the discriminator \"size\" must be a string in every object") &&
+                                      Catch::Contains("1 of the 1 objects the variants show here lack it"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/command"] = {{"discriminator", "x"}};
+    CHECK_THAT(problem(scenario), Catch::Contains("`discriminator` applies to objects"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/by_name"]["discriminator"] = false;
+    CHECK_THAT(problem(scenario), Catch::Contains("`discriminator` applies to objects"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/command"] = {{"signed", true}};
+    CHECK_THAT(problem(scenario), Catch::Contains("`minimum`/`maximum`/`signed` apply to numbers"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/by_name/*/size"]["signed"] = true;
+    CHECK_THAT(problem(scenario), Catch::Contains("keep one"));
   }
 
   SECTION("every variant is matched by the file's rule") {

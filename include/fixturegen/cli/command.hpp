@@ -33,5 +33,6 @@ CommandAction setup_diff(CLI::App& sub);
 CommandAction setup_review(CLI::App& sub);
 CommandAction setup_accept(CLI::App& sub);
 CommandAction setup_reject(CLI::App& sub);
+CommandAction setup_stability(CLI::App& sub);
 
 }  // namespace fixturegen::cli

@@ -14,7 +14,9 @@ namespace fixturegen::normalize {
 // streaming, and returns the bytes to commit (Python's json.dump indent=2
 // layout plus a newline). Pure: no I/O, same input -> same bytes.
 // A refused input gives an Error whose message starts with "LINE:COLUMN: ".
-Expected<std::string> normalize_text(std::string_view input, const CompiledRules& rules);
+// `firings`, when given, counts each rule that fired (added to what it holds;
+// on a refused input the counts are partial).
+Expected<std::string> normalize_text(std::string_view input, const CompiledRules& rules, RuleFirings* firings = nullptr);
 
 // The streaming core, for callers that produce or consume events themselves:
 // takes the reader's events, forwards normalized events to `out`. Memory is

@@ -4,6 +4,7 @@
 #include <fixturegen/core/regex.hpp>
 #include <fixturegen/normalize/selector.hpp>
 
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
@@ -73,13 +74,23 @@ public:
     kPreserve = 1u << 3,
     kOpaque = 1u << 4,
   };
+  // Rule ids index rule_name() and RuleFirings::counts: one per entry of
+  // the rules (each listed key or suffix, each sentinel, each [[rule]]).
+  static constexpr std::uint32_t kNoRule = ~std::uint32_t{0};
   struct KeyRule {
     unsigned roles = 0;
     std::string sentinel;  // kSentinel
+    // The rule id behind each role (kNoRule where the role is not set).
+    std::uint32_t zero_keep_type_id = kNoRule;
+    std::uint32_t wall_clock_id = kNoRule;
+    std::uint32_t sentinel_id = kNoRule;
+    std::uint32_t preserve_id = kNoRule;
+    std::uint32_t opaque_id = kNoRule;
   };
   struct CompiledPathRule {
     PathRule rule;
     std::shared_ptr<const Regex> regex;  // Scrub only
+    std::uint32_t id = kNoRule;
   };
 
   const NormalizeRules& rules() const { return m_rules; }
@@ -87,7 +98,16 @@ public:
     const auto it = m_keys.find(key);
     return it == m_keys.end() ? nullptr : &it->second;
   }
-  bool has_zero_suffix(std::string_view key) const;
+  bool has_zero_suffix(std::string_view key) const { return zero_suffix_rule(key) != kNoRule; }
+  // The id of the first zero_suffixes entry `key` ends with, or kNoRule.
+  std::uint32_t zero_suffix_rule(std::string_view key) const;
+  // How many rules there are, and each one as the rules file writes it:
+  // `zero_suffixes "_ms"`, `string_sentinels.run_id`, `[[rule]] 2 at "/checks" (sort)`.
+  std::size_t rule_count() const { return m_rule_names.size(); }
+  const std::string& rule_name(std::size_t id) const { return m_rule_names[id]; }
+  // Whether the rule replaces values (zero, sentinel, wall_clock, scrub), as
+  // opposed to keeping them (preserve, opaque) or reordering them (sort).
+  bool rule_replaces(std::size_t id) const { return m_rule_replaces[id] != 0; }
   const std::vector<CompiledPathRule>& path_rules() const { return m_path_rules; }
   // Applies a Scrub rule's regex to `text`.
   Expected<std::string> scrub(const CompiledPathRule& rule, std::string_view text) const;
@@ -102,6 +122,26 @@ private:
   };
   std::unordered_map<std::string, KeyRule, KeyHash, std::equal_to<>> m_keys;
   std::vector<CompiledPathRule> m_path_rules;
+  std::vector<std::string> m_rule_names;
+  std::vector<char> m_rule_replaces;  // parallel to m_rule_names
+  std::vector<std::uint32_t> m_suffix_ids;  // parallel to m_rules.zero_suffixes
+};
+
+// How often each rule replaced, kept or skipped a value (rule accounting:
+// `normalize --stats`, regen's summary, dead rules). Counted where the
+// normalizer applies a rule, not in a second pass.
+struct RuleFirings {
+  std::vector<std::uint64_t> counts;  // by rule id; sized by the normalizer
+  // Also record where each rule fired (stability's "the rule may hide a
+  // regression" check). Costs a path walk, so off by default.
+  bool record_locations = false;
+  struct Location {
+    std::uint32_t rule = 0;
+    std::string file;     // left empty by the normalizer; callers that know it fill it in
+    std::string pointer;  // of the value the rule matched (before a sort moved it)
+  };
+  std::vector<Location> locations;
+  void add(const RuleFirings& other);
 };
 
 Expected<CompiledRules> compile_rules(NormalizeRules rules);

@@ -70,9 +70,10 @@ struct ResolvedPlan {
 Expected<ResolvedPlan> prepare_plan(const PlanRequest& request);
 
 // The environment a step runs with: TZ=UTC, LC_ALL=C, HOME and TMPDIR in the
-// sandbox, PATH kept, then the config's [env], the pass_env variables that
-// are set, and the step's env (later ones win). Sorted "KEY=VALUE".
+// sandbox, PATH kept, then `varied` (stability's other TZ, locale, clock),
+// the config's [env], the pass_env variables that are set, and the step's
+// env (later ones win: what the plan pins stays pinned). Sorted "KEY=VALUE".
 std::vector<std::string> step_environment(const ResolvedPlan& plan, const Step& step, const std::filesystem::path& home,
-                                          const std::filesystem::path& tmp);
+                                          const std::filesystem::path& tmp, const NamedValues& varied = {});
 
 }  // namespace fixturegen::regen

@@ -8,6 +8,7 @@
 
 #include <fixturegen/core/error.hpp>
 #include <fixturegen/json/document.hpp>
+#include <fixturegen/normalize/rules.hpp>
 #include <fixturegen/regen/preflight.hpp>
 
 #include <chrono>
@@ -24,6 +25,7 @@ struct CapturedFile {
   std::string command;   // shell_quote'd, programs named as configured (no machine paths)
   int exit_code = 0;
   std::string bytes;     // normalized
+  std::string raw;       // stdout as the engine printed it, only with RunOptions::keep_raw
 };
 
 struct PocRun {
@@ -33,6 +35,7 @@ struct PocRun {
   std::vector<CapturedFile> captures;  // complete only without an error
   std::chrono::milliseconds duration{0};
   std::filesystem::path log_file;      // the stderr of every step, kept when the POC failed
+  normalize::RuleFirings firings;      // how often each rule fired on this POC's captures
   bool ok() const { return !error && !interrupted; }
 };
 
@@ -41,6 +44,11 @@ struct RunOptions {
   bool keep_sandboxes = false;
   std::filesystem::path log_dir;        // where failed POCs' logs go
   std::filesystem::path sandbox_parent; // "" = $TMPDIR or /tmp
+  // For `fixturegen stability`: keep each capture's raw stdout, record where
+  // rules fired, and vary the environment (step_environment's `varied`).
+  bool keep_raw = false;
+  bool record_rule_locations = false;
+  NamedValues varied_env;
 };
 
 // One POC, start to end. Reports one line per step through log::info.
