@@ -178,8 +178,8 @@ Expected<ExitCode> run_regen(const RegenOptions& options) {
   }
   for (const auto& stale : written->pending_removed) log::info("removed stale pending capture {}/{}", plan.config.output, stale);
   for (const auto& kept : written->pending_kept) {
-    log::warning("{}/{} was left: its capture was rewritten, but regen --pending did not write it (not in the lock); "
-                 "`fixturegen reject` deletes it",
+    log::warning("{}/{} was left: it is stale beside its capture, but regen --pending did not write it (not in the "
+                 "lock); `fixturegen reject` deletes it",
                  plan.config.output, kept);
   }
   if (options.pending) {

@@ -124,11 +124,14 @@ Expected<WriteSummary> write_pending_captures(const ResolvedPlan& plan, const st
       }
       if (identical) {
         // Nothing to review; a FILE.new an earlier --pending left is stale.
-        if (std::binary_search(recorded.begin(), recorded.end(), capture.file) && fs::exists(pending, ec)) {
-          auto removal = writes->stage_removal(pending);
-          if (!removal) return std::move(removal).error();
-          summary.pending_removed.push_back(pending_file(capture.file));
+        if (!fs::exists(pending, ec)) continue;
+        if (!std::binary_search(recorded.begin(), recorded.end(), capture.file)) {
+          summary.pending_kept.push_back(pending_file(capture.file));  // not ours: left, reported
+          continue;
         }
+        auto removal = writes->stage_removal(pending);
+        if (!removal) return std::move(removal).error();
+        summary.pending_removed.push_back(pending_file(capture.file));
         continue;
       }
       auto changed = writes->stage(pending, capture.bytes);

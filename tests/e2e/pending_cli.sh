@@ -145,6 +145,9 @@ cp -a fixtures "$WORK/pending-corpus"
 AFTER="$(tree_sum fixtures)"
 [[ "$AFTER" != "$BEFORE" ]] && pass || fail "accept changed nothing"
 old=0; new=0
+# A signal can reach the forked shell before it execs the binary; with the
+# EXIT trap inherited, that shell would run e2e_cleanup and remove $WORK.
+trap - EXIT
 for delay in 0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.05 0.08; do
   for signal in INT TERM; do
     rm -rf fixtures && cp -a "$WORK/pending-corpus" fixtures
@@ -158,6 +161,7 @@ for delay in 0 0.001 0.002 0.003 0.005 0.008 0.01 0.015 0.02 0.03 0.05 0.08; do
     else fail "SIG$signal after ${delay}s: exit $rc and a state that is neither all old nor all new"; fi
   done
 done
+trap e2e_cleanup EXIT
 echo "random interrupts: $old all old, $new all new"
 rm -rf fixtures && cp -a "$WORK/pending-corpus" fixtures
 
@@ -181,12 +185,14 @@ expect_rc 0 "regen --pending again" "$BIN" regen --pending
 echo '{"hand": "made"}' >fixtures/b/run.json.new
 echo '{"not": "a capture"}' >fixtures/notes.json.new
 echo 2 >pocs/a/rows.txt
-expect_rc 0 "regen --pending with the doctor output back to its committed bytes" "$BIN" regen --pending --poc pocs/a
+expect_rc 0 "regen --pending with the doctor output back to its committed bytes" "$BIN" regen --pending
+expect_contains err.txt "fixtures/b/run.json.new was left" "regen --pending warns about a .new it did not write"
+expect_contains err.txt "removed stale pending capture fixtures/a/run.json.new" "regen --pending removes its own stale .new"
 [[ ! -e fixtures/a/run.json.new ]] && pass || fail "an identical capture kept its stale .new"
 expect_contains fixtures/a/doctor.json.new '"checked": 2' "the changed capture is pending again"
 expect_rc 0 "a normal regen" "$BIN" regen
 expect_contains err.txt "removed stale pending capture fixtures/a/doctor.json.new" "regen says what it removed"
-expect_contains err.txt "fixtures/b/run.json.new was left" "regen warns about a .new it did not write"
+expect_contains err.txt "fixtures/b/run.json.new was left: it is stale beside its capture, but regen --pending did not write it" "regen warns about a .new it did not write"
 [[ ! -e fixtures/a/doctor.json.new ]] && pass || fail "regen left its own stale .new"
 [[ -e fixtures/b/run.json.new && -e fixtures/notes.json.new ]] && pass || fail "regen removed a .new it did not write"
 expect_rc 1 "status with an unrecorded .new" "$BIN" status
