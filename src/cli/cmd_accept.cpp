@@ -32,8 +32,8 @@ Expected<ExitCode> run_accept(const AcceptOptions& options) {
     return ExitCode::Success;
   }
   // The captures and the lock change together: not while a regen runs.
-  auto lock = regen::RunLock::acquire(options.dir, true);
-  if (!lock) return std::move(lock).error();
+  auto run_lock = regen::RunLock::acquire(options.dir, true);
+  if (!run_lock) return std::move(run_lock).error();
   auto outcome = regen::accept_pending(options.dir, *selected);
   if (!outcome) return std::move(outcome).error();
   for (const diff::PendingCapture& capture : *selected) log::detail("accepted {}", capture.target);

@@ -31,8 +31,8 @@ Expected<ExitCode> run_reject(const RejectOptions& options) {
     log::info("nothing to reject: no pending captures (NAME.json.new) under {}", options.dir);
     return ExitCode::Success;
   }
-  auto lock = regen::RunLock::acquire(options.dir, true);
-  if (!lock) return std::move(lock).error();
+  auto run_lock = regen::RunLock::acquire(options.dir, true);
+  if (!run_lock) return std::move(run_lock).error();
   auto outcome = regen::reject_pending(options.dir, *selected);
   if (!outcome) return std::move(outcome).error();
   for (const diff::PendingCapture& capture : *selected) log::detail("rejected {}", capture.pending);

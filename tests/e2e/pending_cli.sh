@@ -166,6 +166,14 @@ echo "random interrupts: $old all old, $new all new"
 rm -rf fixtures && cp -a "$WORK/pending-corpus" fixtures
 
 # ---- accept one, reject the other ------------------------------------------------------------
+# Not while a regen holds the output dir (regen's flock on the directory).
+flock fixtures sleep 3 &
+holder=$!
+sleep 0.5
+expect_rc 2 "accept while the output dir is locked" "$BIN" accept --dir fixtures
+expect_rc 2 "reject while the output dir is locked" "$BIN" reject --dir fixtures
+wait "$holder"
+if [[ "$(tree_sum fixtures)" == "$BEFORE" ]]; then pass; else fail "a refused accept or reject changed the output dir"; fi
 expect_rc 0 "accept by glob" "$BIN" accept --dir fixtures 'a/run*'
 expect_contains err.txt "the lock records them" "accept says the lock was updated"
 expect_contains fixtures/a/run.json '"rows": 2' "accepted capture promoted"
