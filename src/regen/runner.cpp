@@ -132,6 +132,10 @@ public:
 private:
   void execute(Expected<process::Sandbox> sandbox) {
     if (!sandbox) {
+      if (sandbox.error().kind == ErrorKind::Interrupted) {
+        m_run.interrupted = true;  // the copy stopped: reported as every other interrupted POC
+        return;
+      }
       Error error = std::move(sandbox).error();
       error.message = fmt::format("{}: cannot make its sandbox: {}", m_poc.name, error.message);
       m_run.error = std::move(error);
