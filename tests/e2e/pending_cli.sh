@@ -218,5 +218,27 @@ expect_lock 'captures["b/extra.json"]["sha256"] == sha("fixtures/b/extra.json") 
 expect_rc 0 "status after accepting everything" "$BIN" status
 expect_rc 0 "regen --check agrees" "$BIN" regen --check
 
+# ---- a step dropped while its capture is pending: a full regen removes its recorded .new -------
+# with the orphan capture (both written by fixturegen, the lock says so), never an unrecorded one.
+echo 5 >pocs/a/rows.txt
+cp pocs/a/capture.toml "$WORK/a-capture.toml"
+printf '\n[[step]]\ncapture = "brand_new"\nargs = ["run"]\n' >>pocs/a/capture.toml
+expect_rc 0 "regen --pending before the steps are dropped" "$BIN" regen --pending
+[[ -e fixtures/a/doctor.json.new && -e fixtures/a/brand_new.json.new ]] && pass || fail "no pending doctor / brand_new capture"
+echo '{"hand": "made"}' >fixtures/a/gone.json.new
+python3 - <<'PY'
+s = open("pocs/a/capture.toml").read().split("[[step]]")
+open("pocs/a/capture.toml", "w").write("[[step]]".join(p for p in s if '"doctor"' not in p and '"brand_new"' not in p))
+PY
+expect_rc 0 "a full regen after dropping the doctor and brand_new steps" "$BIN" regen
+[[ ! -e fixtures/a/doctor.json ]] && pass || fail "the orphan capture was kept"
+[[ ! -e fixtures/a/doctor.json.new ]] && pass || fail "regen left the recorded .new of a capture no step produces (nothing records it any more)"
+[[ ! -e fixtures/a/brand_new.json.new ]] && pass || fail "regen left the recorded .new of a pending-only capture no step produces"
+[[ -e fixtures/a/gone.json.new ]] && pass || fail "regen removed a .new it did not write"
+expect_contains err.txt "removed stale pending capture fixtures/a/doctor.json.new" "regen says it removed the dropped capture's .new"
+rm fixtures/a/gone.json.new
+expect_rc 0 "status after dropping the steps" "$BIN" status
+cp "$WORK/a-capture.toml" pocs/a/capture.toml
+
 echo "pending_cli: $checks checks passed, $failures failed"
 [[ $failures -eq 0 ]]
