@@ -52,9 +52,15 @@ for mb in ${SIZES_MB:-1 10 100}; do
   echo "scaling: normalize $mb MB" >&2
   "$maker" "$tmp/big.json" "$mb" 1 >/dev/null
   mib_in=$(awk -v b="$(stat -c %s "$tmp/big.json")" 'BEGIN { printf "%.1f", b / 1048576 }')
-  fg=$(median_wall_ms "$runs" "$bin" normalize --profile rocky-current --output "$tmp/fg.json" "$tmp/big.json")
-  py=$(median_wall_ms "$runs" "$python" "$here/python_normalizer.py" "$tmp/big.json" --output "$tmp/py.json")
+  # Each run writes a new file: an existing --output is read back and
+  # compared first (nothing is rewritten when it is equal), which costs time
+  # and memory a fresh capture never pays.
+  fg_fresh() { rm -f "$tmp/fg.json"; "$bin" normalize --profile rocky-current --output "$tmp/fg.json" "$tmp/big.json"; }
+  py_fresh() { rm -f "$tmp/py.json"; "$python" "$here/python_normalizer.py" "$tmp/big.json" --output "$tmp/py.json"; }
+  fg=$(median_wall_ms "$runs" fg_fresh)
+  py=$(median_wall_ms "$runs" py_fresh)
   cmp -s "$tmp/fg.json" "$tmp/py.json" || { echo "scaling: outputs differ at $mb MB" >&2; exit 1; }
+  rm -f "$tmp/fg.json" "$tmp/py.json"
   fg_rss=$(peak_rss_kb "$bin" normalize --profile rocky-current --output "$tmp/fg.json" "$tmp/big.json")
   py_rss=$(peak_rss_kb "$python" "$here/python_normalizer.py" "$tmp/big.json" --output "$tmp/py.json")
   rate() { awk -v m="$mib_in" -v ms="$1" 'BEGIN { printf "%.0f", m / (ms / 1000) }'; }
@@ -102,6 +108,7 @@ for count in ${CAPTURES:-40 1000 10000}; do
   fi
 done
 rm -rf "$tmp/corpus"
+cd "$root"
 echo
 
 # ---- regen -------------------------------------------------------------------------
@@ -112,7 +119,9 @@ echo "| --- | --- | --- | --- | --- | --- | --- | --- |"
 for pocs in ${POC_COUNTS:-1 4 9}; do
   echo "scaling: regen $pocs POCs" >&2
   : >"$tmp/summary"
-  BENCH_ROWS="" BENCH_SUMMARY="$tmp/summary" POCS=$pocs RUNS=$runs bash "$here/regen_bench.sh" >&2 || true
+  BENCH_ROWS="" BENCH_SUMMARY="$tmp/summary" FIXTUREGEN_BINARY="$bin" POCS=$pocs RUNS=$runs \
+    bash "$here/regen_bench.sh" >&2 || true
+  [[ -s $tmp/summary ]] || { echo "scaling: regen_bench.sh gave no figures for $pocs POCs" >&2; exit 1; }
   read -r npocs captures wall1 wall2 today overhead ratio_j2 _ _ <"$tmp/summary"
   echo "| $npocs | $captures | $(duration "$wall1") | $(duration "$wall2") | ${ratio_j2}x | $overhead ms | $(duration "$today") | $(ratio "$today" "$wall1")x |"
 done
