@@ -352,3 +352,21 @@ TEST_CASE("stability::toml_key and toml_string quote what TOML needs") {
   CHECK(parsed->string_sentinels[0].first == "we\"ird key");
   CHECK(parsed->string_sentinels[0].second == "a\tb");
 }
+
+TEST_CASE("stability::analyze_runs calls a capture it cannot read an internal error, never an unstable verdict") {
+  // The runner only hands over JSON stdout and normalizer output: a sample
+  // that does not parse is our bug, and must not exit 1 ("unstable").
+  const auto compiled_rules = compiled(normalize::default_profile());
+  const auto good = make_run({{"a.json", R"({"rows": 3})"}}, compiled_rules, "run 1");
+  auto bad_normalized = good;
+  bad_normalized.label = "run 2";
+  bad_normalized.captures["a.json"].normalized = "{\"rows\": ";
+  auto analysis = stability::analyze_runs({good, bad_normalized}, compiled_rules, context());
+  REQUIRE_FALSE(analysis.has_value());
+  CHECK(analysis.error().kind == fixturegen::ErrorKind::Internal);
+  auto bad_raw = good;
+  bad_raw.captures["a.json"].raw = "not json";
+  auto raw_analysis = stability::analyze_runs({good, bad_raw}, compiled_rules, context());
+  REQUIRE_FALSE(raw_analysis.has_value());
+  CHECK(raw_analysis.error().kind == fixturegen::ErrorKind::Internal);
+}
