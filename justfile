@@ -58,8 +58,8 @@ status: build
     if [[ -z "${ROCKY_BIN:-}" ]]; then engine=(--engine "{{build_dir}}/tests/double/rocky-double"); fi
     {{fixturegen}} status "${engine[@]}"
 
-# Every test on the normal build, then again under ASan+UBSan (what CI runs).
-test: check test-sanitize
+# Every test on the normal build and under ASan+UBSan, then 20 s per fuzz target (what CI runs).
+test: check test-sanitize (fuzz "20")
 
 # Every test on the normal build (the quick loop while developing).
 check: build (_ctest build_dir)

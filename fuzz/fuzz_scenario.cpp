@@ -1,7 +1,9 @@
 // Scenario files: input = FILE_STEM NEWLINE JSON (the stem must equal the
 // scenario's name). Any text is parsed or refused with a message. A scenario
 // that parses compiles to a schema that compiles, and that schema accepts
-// every variant the scenario was written from.
+// every variant the scenario was written from, unless an annotation says
+// `required: true` ("required even if some example lacks it",
+// docs/scenario-format.md: then a variant may fail on purpose).
 #include "fuzz_check.hpp"
 
 #include <fixturegen/json/document.hpp>
@@ -33,6 +35,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   const schema::SchemaStore store;
   auto validator = schema::Validator::compile(schema, scenario::schema_id(scenario->name), store);
   FUZZ_CHECK(validator.has_value(), (validator ? std::string() : validator.error().message) + "\n" + schema_text);
+  for (const auto& annotation : scenario->annotations) {
+    if (annotation.required) return 0;
+  }
   for (const auto& variant : scenario->variants) {
     const auto verdict = validator->validate(variant.value);
     FUZZ_CHECK(verdict.has_value(), variant.name);

@@ -12,8 +12,10 @@ seconds=${1:?seconds}; build=${2:?build dir}; src=${3:?source dir}
 shift 3
 targets=("$@")
 if ((${#targets[@]} == 0)); then targets=(json_normalize schema_validate project_config rules_file scenario); fi
-rm -rf "$build/corpus-seeds"
-bash "$src/fuzz/make_corpus.sh" "$src" "$build/corpus-seeds" || exit 2
+mkdir -p "$build"
+seeds=$(mktemp -d "$build/corpus-seeds.XXXXXX")  # one per run: runs may go in parallel
+trap 'rm -rf "$seeds"' EXIT
+bash "$src/fuzz/make_corpus.sh" "$src" "$seeds" || exit 2
 # A finding must stop the run: UBSan aborts instead of printing and going on.
 export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1}
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-halt_on_error=1:print_stacktrace=1}
@@ -23,10 +25,10 @@ for target in "${targets[@]}"; do
   log="$build/findings/$target.log"
   echo "fuzz_$target: ${seconds} s" >&2
   # -timeout: one input taking longer is a hang; -rss_limit_mb: more memory
-  # is a finding (bounded memory); -max_len: room for whole captures.
+  # is a finding (bounded memory). Inputs grow up to the largest seed.
   "$build/fuzz/fuzz_$target" -max_total_time="$seconds" -timeout=10 -rss_limit_mb=2048 \
-    -max_len=65536 -print_final_stats=1 -artifact_prefix="$build/findings/$target/" \
-    "$build/corpus/$target" "$build/corpus-seeds/$target" >"$log" 2>&1
+    -print_final_stats=1 -artifact_prefix="$build/findings/$target/" \
+    "$build/corpus/$target" "$seeds/$target" >"$log" 2>&1
   rc=$?
   runs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$' || true)
   cov=$(grep -o 'cov: [0-9]*' "$log" | tail -1 || true)

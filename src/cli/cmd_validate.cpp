@@ -116,6 +116,9 @@ Expected<void> check_capture(const fs::path& file, const ValidateOptions& option
   if (check->type) result.schema_file = source.schema_file(*check->type);
   result.errors = std::move(check->errors);
   result.warnings = std::move(check->warnings);
+  // Positions only for a capture that has something to report: the text is
+  // still here, and the valid ones (nearly all) pay nothing.
+  if (!result.errors.empty() || !result.warnings.empty()) locate_violations(*content, result);
   if (coverage) {
     const std::lock_guard<std::mutex> lock(coverage->mutex);
     coverage->tracker.add(document.root(), check->type, check->command);

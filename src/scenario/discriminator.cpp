@@ -56,8 +56,8 @@ struct Candidate {
   std::size_t values = 0;
   std::size_t order = 0;       // position in key order
 
-  // Better first: explains more, declared closed, fewer values, earlier key.
-  bool operator<(const Candidate& other) const {
+  // Explains more, else declared closed, else fewer values, else earlier.
+  bool is_better_than(const Candidate& other) const {
     return std::make_tuple(other.explained, !enumerated, values, order) <
            std::make_tuple(explained, !other.enumerated, other.values, other.order);
   }
@@ -144,8 +144,12 @@ std::optional<Discriminator> find_discriminator(const std::vector<ObjectOccurren
       // (identifiers such as names and hashes rarely repeat).
       if (groups.size() < 2) continue;
       if (!enumerated && occurrences.size() < 2 * groups.size()) continue;
+      // Groups of one always agree with themselves: only a value seen at
+      // least twice is evidence that the value decides the other keys.
+      const bool backed = std::any_of(groups.begin(), groups.end(),
+                                      [](const auto& group) { return group.second.size() >= 2; });
+      if (!backed) continue;
       Candidate candidate{key, 0, enumerated, groups.size(), position};
-      bool backed = false;  // a value seen at least twice agrees on a key
       for (const std::string& other : variable) {
         if (other == key) continue;
         bool consistent = true;
@@ -158,12 +162,10 @@ std::optional<Discriminator> find_discriminator(const std::vector<ObjectOccurren
           present_somewhere = present_somewhere || with > 0;
           absent_somewhere = absent_somewhere || with == 0;
         }
-        if (!consistent || !present_somewhere || !absent_somewhere) continue;
-        ++candidate.explained;
-        for (const auto& [value, members] : groups) backed = backed || members.size() >= 2;
+        if (consistent && present_somewhere && absent_somewhere) ++candidate.explained;
       }
-      if (candidate.explained == 0 || !backed) continue;
-      if (!best || candidate < *best) best = candidate;
+      if (candidate.explained == 0) continue;
+      if (!best || candidate.is_better_than(*best)) best = candidate;
     }
     if (!best) return std::nullopt;
     chosen = best->key;

@@ -1,6 +1,7 @@
 #include <fixturegen/scenario/scenario.hpp>
 
 #include <fixturegen/json/pointer.hpp>
+#include <fixturegen/json/python_writer.hpp>
 #include <fixturegen/scenario/discriminator.hpp>
 #include <fixturegen/scenario/instance_path.hpp>
 
@@ -8,6 +9,9 @@
 
 #include <algorithm>
 #include <array>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace fixturegen::scenario {
 namespace {
@@ -224,6 +228,72 @@ bool is_property_path(std::string_view path) {
 }
 
 // Annotations against what the variants actually contain.
+// Every value at instance path `path` in `root`: `*` is any array element,
+// or any member of an object whose own path is in `map_paths`.
+void values_at(json::Value root, std::string_view path, const PathSet& map_paths, std::vector<json::Value>& out) {
+  std::vector<std::string> tokens;
+  if (!json::split_pointer(path, tokens)) return;
+  std::vector<std::pair<json::Value, std::string>> level{{root, ""}};
+  for (const std::string& token : tokens) {
+    std::vector<std::pair<json::Value, std::string>> next;
+    for (const auto& [value, at] : level) {
+      const std::string here = child(at, token);
+      if (value.is_array() && token == "*") {
+        for (json::Value element : value.elements()) next.emplace_back(element, here);
+      } else if (value.is_object() && token == "*" && map_paths.contains(at)) {
+        for (const auto& member : value.members()) next.emplace_back(member.value, here);
+      } else if (value.is_object()) {
+        if (std::optional<json::Value> member = value.find(token)) next.emplace_back(*member, here);
+      }
+    }
+    level = std::move(next);
+  }
+  for (const auto& entry : level) out.push_back(entry.first);
+}
+
+// A value for a message: its JSON, cut at 80 bytes.
+std::string shown_value(json::Value value) {
+  std::string text = json::to_python_json(value);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  if (text.size() > 80) text = text.substr(0, 77) + "...";
+  return text;
+}
+
+// An `enum`, `minimum` or `maximum` that an example breaks would compile to
+// a schema rejecting the very output it was written from (found by
+// fuzz_scenario): the author must fix one or the other. Null is exempt: a
+// null seen or `nullable` is added to the compiled enum and type.
+void check_annotation_values(const Scenario& scenario, const Annotation& annotation, const PathSet& map_paths,
+                             Problems& problems) {
+  if (!annotation.enum_values && !annotation.minimum && !annotation.maximum) return;
+  const std::string pointer = child("/annotations", annotation.path);
+  for (const Variant& variant : scenario.variants) {
+    std::vector<json::Value> values;
+    values_at(variant.value, annotation.path, map_paths, values);
+    for (json::Value value : values) {
+      if (value.is_null()) continue;
+      if (annotation.enum_values) {
+        const auto listed = annotation.enum_values->elements();
+        if (std::none_of(listed.begin(), listed.end(), [&](json::Value allowed) { return json::json_equal(allowed, value); })) {
+          problems.add(pointer, fmt::format("`enum` does not list {}, which variant \"{}\" has here; add it to the "
+                                            "enum or fix the example",
+                                            shown_value(value), variant.name));
+          return;
+        }
+      }
+      if (!value.is_number()) continue;
+      // Doubles: exact enough for a bound a person wrote next to an example.
+      if ((annotation.minimum && value.as_double() < annotation.minimum->as_double()) ||
+          (annotation.maximum && value.as_double() > annotation.maximum->as_double())) {
+        problems.add(pointer, fmt::format("variant \"{}\" has {} here, outside `minimum`/`maximum`; widen the "
+                                          "bound or fix the example",
+                                          variant.name, shown_value(value)));
+        return;
+      }
+    }
+  }
+}
+
 void check_against_variants(Scenario& scenario, Problems& problems) {
   for (const Variant& variant : scenario.variants) {
     if (!scenario.match.matches(variant.value)) {
@@ -268,6 +338,7 @@ void check_against_variants(Scenario& scenario, Problems& problems) {
       problems.add(pointer, "`optional` and `required` contradict each other; keep one");
     if (annotation.path.empty() && annotation.description)
       problems.add(pointer, "the root's description is the file's top-level `description`; move it there");
+    check_annotation_values(scenario, annotation, map_paths, problems);
     if (annotation.discriminator) {
       if (!(found->second & object_bit) || annotation.map) {
         problems.add(pointer, "`discriminator` applies to objects with properties, but no variant has one here "

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <charconv>
 #include <map>
 #include <optional>
 #include <set>
@@ -30,7 +31,8 @@ std::optional<json::Value> value_at(const json::Document& document, const std::v
       if (token.empty() || token.size() > 9 || !std::all_of(token.begin(), token.end(), [](char c) { return c >= '0' && c <= '9'; })) {
         return std::nullopt;
       }
-      const std::size_t index = std::stoul(token);
+      std::size_t index = 0;
+      std::from_chars(token.data(), token.data() + token.size(), index);
       if (index >= at.size()) return std::nullopt;
       auto it = at.elements().begin();
       for (std::size_t i = 0; i < index; ++i) ++it;

@@ -101,14 +101,19 @@ regen() { "$BIN" regen "$@"; }
 plan 'args = ["crash"]'
 row "engine crash (SIGSEGV)" 3 "step fails; POC, step, command line, signal and stderr tail named" \
   "killed by signal 11 (SIGSEGV)" "rerun the command above in a copy of the POC" -- regen
-plan 'args = ["hang-with-child"]' 'timeout = "1s"'
+token=$(basename "$WORK")  # unique to this run: other runs of this test may be going on
+plan "args = [\"hang-with-child\", \"$token\"]" 'timeout = "1s"'
 start=$SECONDS
 row "engine hang (and its child)" 3 "killed at the step's timeout with its whole process group" \
   "timed out after 1000 ms" "raise \`timeout\` for this step" -- regen
 ((SECONDS - start < 10)) && pass || fail "hang: the timeout took $((SECONDS - start)) s"
 expect_contains err.txt "ended: timed out, process group killed" "hang: the kill is reported"
 sleep 0.2
-if pgrep -f "sleep 987654" >/dev/null; then fail "hang: the engine's child survived the process-group kill"; pkill -f "sleep 987654"; else pass; fi
+if survivors=$(pgrep -f "fake-rocky-child-$token"); then
+  fail "hang: the engine's child survived the process-group kill"; kill $survivors
+else
+  pass
+fi
 plan 'args = ["empty"]'
 row "empty stdout" 3 "step fails; the engine's stderr is shown" \
   "printed nothing on stdout, but the step needs one JSON document" "the engine may have printed its error on stderr" -- regen
@@ -250,7 +255,7 @@ interrupt() {
   fixtures_before=$(tree_sum fixtures); pocs_before=$(tree_sum pocs)
   "$BIN" regen >out.txt 2>err.txt &
   local pid=$!
-  wait_for_engine "fake-rocky sleep $duration" && pass || fail "$signal: the engine never started"
+  wait_for_engine "$P/fake-rocky sleep $duration" && pass || fail "$signal: the engine never started"
   local start=$SECONDS
   kill "-$signal" "$pid"
   wait "$pid"
@@ -262,7 +267,7 @@ interrupt() {
   [[ $(tree_sum fixtures) == "$fixtures_before" ]] && pass || fail "$signal: a committed fixture changed"
   [[ $(tree_sum pocs) == "$pocs_before" ]] && pass || fail "$signal: a POC folder changed"
   [[ -z $(ls -A "$TMPDIR") ]] && pass || fail "$signal: sandboxes left: $(ls "$TMPDIR")"
-  if pgrep -f "fake-rocky sleep $duration" >/dev/null; then fail "$signal: the engine was left running"; else pass; fi
+  if pgrep -f "$P/fake-rocky sleep $duration" >/dev/null; then fail "$signal: the engine was left running"; else pass; fi
   local verdict="unchanged"
   ((failures > failures_before)) && verdict="**FAILED**"
   printf '| %s | %s | %s | `` %s `` / `` %s `` | %s |\n' "$signal mid-regen" "the engine's process group is killed at once, sandboxes removed" \
@@ -275,7 +280,7 @@ plan 'args = ["sleep", "43"]'
 mkdir -p "$WORK/tmp-first"  # its sandbox, apart from the second's
 TMPDIR="$WORK/tmp-first" "$BIN" regen >"$WORK/first.out" 2>"$WORK/first.err" &
 first=$!
-wait_for_engine "fake-rocky sleep 43" && pass || fail "two regens: the first never started"
+wait_for_engine "$P/fake-rocky sleep 43" && pass || fail "two regens: the first never started"
 row "two regens at once" 2 "the second is refused at once; the first goes on" \
   "another fixturegen regen is running on this output dir" "wait for it to finish (or stop it) and run again" -- regen
 kill -INT "$first"; wait "$first"

@@ -17,7 +17,9 @@ before=$(pocs_sum "$src")
 # 1. The drift gate, exactly as CI runs it.
 if (cd "$src" && "$fixturegen" regen --check --engine "$double" --tool "duckdb=$duckdb" --log-dir "$work/logs") \
      >"$work/check.out" 2>"$work/check.err"; then
-  ok "regen --check: the committed corpus is reproduced ($(tail -n 1 "$work/check.err"))"
+  ok "regen --check: the committed corpus is reproduced ($(grep 'fixturegen: check: ' "$work/check.err" | tail -n 1))"
+  # A full regen names the rules that never fired (git_commit: the double prints none).
+  grep -q 'string_sentinels.git_commit  DEAD' "$work/check.err" && ok "dead rules listed" || bad "no dead rule listed"
 else
   bad "regen --check found drift or failed:"; cat "$work/check.out"; tail -n 30 "$work/check.err"
 fi
@@ -26,7 +28,7 @@ fi
 mkdir -p "$work/copy"
 cp -r "$src/fixturegen.toml" "$src/pocs" "$work/copy/"
 if (cd "$work/copy" && "$fixturegen" regen -j 2 --engine "$double" --tool "duckdb=$duckdb") >"$work/regen.out" 2>"$work/regen.err"; then
-  ok "regen into a scratch copy ($(tail -n 1 "$work/regen.err"))"
+  ok "regen into a scratch copy ($(grep "fixturegen: regen: " "$work/regen.err" | tail -n 1))"
 else
   bad "regen into a scratch copy failed:"; tail -n 30 "$work/regen.err"
 fi

@@ -35,7 +35,7 @@ case "$1" in
     line=$(printf '%01023d' 0)
     for ((i = 0; i < $2 * 1024; i++)); do printf '%s\n' "$line"; done >&2
     echo '{"command":"compile","models":["a","b"]}' ;;
-  hang-with-child)  # a child in the same process group must die with it
-    sleep 987654 & sleep 987654 ;;
+  hang-with-child)  # a child in the same process group must die with it; $2 names it for pgrep
+    (exec -a "fake-rocky-child-$2" sleep 987654) & sleep 987654 ;;
   *) echo "error: unknown command '$1'" >&2; exit 2 ;;
 esac

@@ -89,7 +89,17 @@ expect_rc 2 "one run is not a comparison" stability --runs 1
 ROCKY_DOUBLE_FAULT=crash expect_rc 3 "engine crash" stability --poc '*01-replication-basics'
 expect_contains err.txt "run 1: pocs/00-foundations/01-replication-basics" "the failing run and POC are named"
 
-# 6. Nothing written into the corpus or the POCs; no temp folder left.
+# 6. Rule accounting: normalize --stats, and a filtered regen calls no rule dead.
+expect_rc 0 "normalize --stats" "$fixturegen" normalize --stats --profile rocky-current "$src/fixtures_generated/run.json"
+expect_contains err.txt "rules (profile rocky-current): " "stats headline"
+expect_contains err.txt "string_sentinels.version" "a rule by name"
+expect_contains err.txt "string_sentinels.run_id  DEAD" "a rule that never fired on run.json"
+expect_rc 0 "filtered regen --check" bash -c "cd project && '$fixturegen' regen --check --poc '*anomaly*' --engine '$double' --tool 'duckdb=$duckdb'"
+expect_contains err.txt "string_sentinels.git_commit  (not fired here)" "filtered: not dead"
+expect_not_contains err.txt "DEAD" "filtered: no rule is called dead"
+expect_contains err.txt "       4  string_sentinels.run_id" "run ids counted in anomaly/history.json"
+
+# 7. Nothing written into the corpus or the POCs; no temp folder left.
 [[ $(corpus_sum project) == "$before" ]] && pass || fail "fixtures_generated/ or pocs/ changed"
 leftover=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 | wc -l)
 [[ $leftover == 0 ]] && pass || fail "temp folders left: $(ls "$TMPDIR")"

@@ -115,6 +115,23 @@ TEST_CASE("scenario::parse_scenario") {
     CHECK_THAT(problem(scenario), Catch::Contains("/match: missing required key \"command\""));
   }
 
+  SECTION("an annotation an example breaks (found by fuzz_scenario)") {
+    // The compiled schema would reject the example it was written from.
+    auto scenario = valid_scenario();
+    scenario["variants"]["two"]["items"] = {{{"kind", "c"}}};
+    CHECK_THAT(problem(scenario), Catch::Contains("/annotations/~1items~1*~1kind: `enum` does not list \"c\", which "
+                                                  "variant \"two\" has here; add it to the enum or fix the example"));
+    scenario = valid_scenario();
+    scenario["variants"]["one"]["by_name"]["y"] = {{"size", -2}};
+    CHECK_THAT(problem(scenario), Catch::Contains("/annotations/~1by_name~1*~1size: variant \"one\" has -2 here, "
+                                                  "outside `minimum`/`maximum`"));
+    // null is exempt (a null seen is added to the compiled enum), and so are non-numbers for bounds.
+    scenario = valid_scenario();
+    scenario["variants"]["two"]["items"] = {{{"kind", nullptr}}};
+    scenario["variants"]["two"]["by_name"]["z"] = {{"size", "big"}};
+    CHECK(parse(scenario));
+  }
+
   SECTION("annotation paths must match something") {
     auto scenario = valid_scenario();
     scenario["annotations"]["/items/0/kind"] = {{"description", "x"}};
