@@ -68,6 +68,8 @@ expect_contains stable.txt "stable: every normalized capture is the same in ever
 expect_not_contains stable.txt "string_sentinels.hostname replaced" "no warning for a host name rule"
 # A rule that only ever replaced one unchanging value is called out.
 expect_contains stable.txt "warning: rule string_sentinels.target_catalog replaced 6 value(s) that were the same in every run; it may hide a real regression" "quiet rule"
+expect_contains err.txt "warning: rule string_sentinels.target_catalog replaced 6 value(s)" "quiet rule on stderr too"
+expect_contains err.txt "stable: 40 capture(s) the same in 2 run(s)" "stable, on stderr"
 
 # 4. --format json and --runs 3, one POC.
 expect_rc 1 "json, three runs" stability --rules "$WORK/rules.toml" --runs 3 --poc '*anomaly*' --format json
@@ -76,6 +78,7 @@ expect_contains unstable.json '"verdict": "unstable"' "json verdict"
 expect_contains unstable.json '"class": "run id"' "json class"
 expect_contains unstable.json '"placement": "string_sentinels"' "json placement"
 expect_contains unstable.json 'TZ=America/St_Johns' "third run, third time zone"
+expect_contains unstable.json '"quiet_rules": [' "json quiet rules"
 if grep -q '"values": \[' unstable.json && python3 -c 'import json,sys; d=json.load(open("unstable.json")); sys.exit(0 if all(len(o["values"])==3 for f in d["findings"] for o in f["occurrences"]) else 1)' 2>/dev/null; then
   pass
 else
