@@ -102,7 +102,20 @@ expect_contains err.txt "string_sentinels.git_commit  (not fired here)" "filtere
 expect_not_contains err.txt "DEAD" "filtered: no rule is called dead"
 expect_contains err.txt "       4  string_sentinels.run_id" "run ids counted in anomaly/history.json"
 
-# 7. Nothing written into the corpus or the POCs; no temp folder left.
+# 7. SIGTERM in the middle of a run: exit 130 at once, sandboxes and temp folders removed.
+(cd project && exec "$fixturegen" stability --engine "$double" --tool "duckdb=$duckdb" -j 2 --rules "$WORK/rules.toml") \
+  >term.out 2>term.err &
+pid=$!
+for _ in $(seq 1 100); do
+  if grep -q 'step ' term.err 2>/dev/null; then break; fi
+  sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+[[ $rc == 130 ]] && pass || fail "SIGTERM: exit $rc, expected 130 ($(tail -n 3 term.err))"
+expect_contains term.err "interrupted" "the interrupt is reported"
+
+# 8. Nothing written into the corpus or the POCs; no temp folder left.
 [[ $(corpus_sum project) == "$before" ]] && pass || fail "fixtures_generated/ or pocs/ changed"
 leftover=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 | wc -l)
 [[ $leftover == 0 ]] && pass || fail "temp folders left: $(ls "$TMPDIR")"
