@@ -6,6 +6,7 @@ set shell := ["bash", "-euo", "pipefail", "-c"]
 build_dir := env_var_or_default("FIXTUREGEN_BUILD_DIR", "build")
 werror := env_var_or_default("FIXTUREGEN_WERROR", "OFF")
 asan_dir := env_var_or_default("FIXTUREGEN_ASAN_BUILD_DIR", "build-asan")
+fuzz_dir := env_var_or_default("FIXTUREGEN_FUZZ_BUILD_DIR", "build-fuzz")
 fixturegen := build_dir / "fixturegen"
 # Read-only reference data beside the checkout (CI has a copy); tests that need
 # it are skipped, saying so, when it is absent.
@@ -57,8 +58,8 @@ status: build
     if [[ -z "${ROCKY_BIN:-}" ]]; then engine=(--engine "{{build_dir}}/tests/double/rocky-double"); fi
     {{fixturegen}} status "${engine[@]}"
 
-# Every test on the normal build, then again under ASan+UBSan (what CI runs).
-test: check test-sanitize
+# Every test on the normal build and under ASan+UBSan, then 20 s per fuzz target (what CI runs).
+test: check test-sanitize (fuzz "20")
 
 # Every test on the normal build (the quick loop while developing).
 check: build (_ctest build_dir)
@@ -91,6 +92,25 @@ _ctest dir:
     export UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
     ctest --test-dir {{dir}} --output-on-failure -j 2
 
+# A finding fails the run; docs/reliability.md says what to do with it.
+# Each libFuzzer target (or only TARGETS) for SECONDS, built in build-fuzz.
+fuzz SECONDS="60" *TARGETS: build-fuzz
+    #!/usr/bin/env bash
+    set -euo pipefail
+    if [[ -z "${FIXTUREGEN_ROCKY_REFERENCE:-}" && -d "{{shared}}/rocky-reference" ]]; then
+      export FIXTUREGEN_ROCKY_REFERENCE="{{shared}}/rocky-reference"
+    fi
+    if [[ -z "${FIXTUREGEN_JSON_SCHEMA_TEST_SUITE:-}" && -d "{{shared}}/json-schema-test-suite" ]]; then
+      export FIXTUREGEN_JSON_SCHEMA_TEST_SUITE="{{shared}}/json-schema-test-suite"
+    fi
+    bash fuzz/run.sh {{SECONDS}} {{fuzz_dir}} "{{justfile_directory()}}" {{TARGETS}}
+
+# The fuzz build in build-fuzz: clang 14, ASan+UBSan, libFuzzer (no tests, no benchmarks).
+build-fuzz:
+    cmake -S . -B {{fuzz_dir}} -G Ninja -DCMAKE_CXX_COMPILER=clang++-14 -DFIXTUREGEN_FUZZ=ON \
+      -DFIXTUREGEN_WERROR={{werror}} -DFIXTUREGEN_STATIC=OFF -DFIXTUREGEN_TESTS=OFF -DFIXTUREGEN_BENCH=OFF > /dev/null
+    cmake --build {{fuzz_dir}}
+
 # Compile scenarios/ into schemas/ (commit the result).
 schemas: build
     {{fixturegen}} schemas
@@ -107,13 +127,13 @@ compare DIR=(shared / "rocky-reference" / "schemas") *ARGS: build
 normalize +FILES: build
     {{fixturegen}} normalize --in-place {{FILES}}
 
-# Both always run; the exit status says whether any target was missed.
-# Benchmarks against the peers in ../shared/docs/peers.md (prints ratios).
-bench: build
-    #!/usr/bin/env bash
-    set -uo pipefail
-    status=0
-    bash bench/normalize_bench.sh || status=1
-    bash bench/validate_bench.sh || status=1
-    bash bench/regen_bench.sh || status=1
-    exit $status
+# Every benchmark under bench/ against the peers of ../shared/docs/peers.md:
+# ONE markdown table on stdout (details on stderr); exit 1 when a target is
+# missed. `just bench validate` runs only that one.
+bench *WHICH: build
+    FIXTUREGEN_BINARY={{fixturegen}} bash bench/report.sh {{WHICH}}
+
+# How cost grows with the work (docs/performance.md): normalize 1/10/100 MB,
+# validate 40/1,000/10,000 captures, regen 1/4/9 POCs at -j 1 and -j 2.
+bench-scaling: build
+    FIXTUREGEN_BINARY={{fixturegen}} bash bench/scaling.sh

@@ -46,14 +46,8 @@ py_version=$("$python" -c 'import sys; print(sys.version.split()[0])')
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
 status=0
-
-now_us() {
-  if [[ -n ${EPOCHREALTIME:-} ]]; then REPLY=$((10#${EPOCHREALTIME/[.,]/}))
-  else REPLY=$(($(date +%s%N) / 1000)); fi
-}
-median() { sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
-verdict() { awk -v v="$1" -v t="$2" -v dir="$3" 'BEGIN { ok = (dir == ">=") ? v >= t : v <= t; print ok ? "PASS" : "MISS" }'; }
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"  # now_us, median, ratio, verdict, peak_rss_kb, report_row
 note_verdict() { [[ $1 == PASS ]] || status=1; }
 
 # ---- (a) the 40 captures, live-like ------------------------------------------------
@@ -105,6 +99,13 @@ same_a=yes
 diff -r "$tmp/fg" "$ref" >/dev/null || same_a="NO (fixturegen differs from the reference)"
 diff -r "$tmp/py" "$ref" >/dev/null || same_a="NO (python differs from the reference)"
 [[ $same_a == yes ]] || status=1
+# Peak RSS, one extra untimed run each (on the copies the timed runs left).
+cd "$tmp/fgc"
+fg_rss_a=$(peak_rss_kb "$bin" normalize --check --profile rocky-current "${rel[@]}")
+largest=$(ls -S "${rel[@]}" | head -1)
+py_rss_a=$(peak_rss_kb "$python" "$here/python_normalizer.py" "$largest")
+py1_rss_a=$(peak_rss_kb "$python" "$here/python_normalizer.py" --in-place "${rel[@]}")
+cd "$tmp"
 
 # ---- (b) one big capture -------------------------------------------------------------
 "$maker" "$tmp/big.json" "$big_mb" 1 >/dev/null
@@ -185,4 +186,16 @@ printf '  %-52s %9sx %12s   %s\n' "(b) ~100 MB: fixturegen MiB/s / python MiB/s"
 printf '  %-52s %9sx %12s   %s\n' "(b) ~100 MB: fixturegen peak RSS / input size" "$fg_rss_x" "<= 4x" "$verdict_b2"
 printf '  %-52s %10s %12s   %s\n' "outputs correct (a) and identical (b)" "$([[ $same_a == yes && $same_b == yes ]] && echo yes || echo no)" "yes" \
   "$([[ $same_a == yes && $same_b == yes ]] && echo PASS || echo MISS)"
+
+operation="normalize $n live-like captures ($live_kb KB)"
+report_row "$operation" "$(duration "$fg_ms")" "Python normalizer, one interpreter per file (today)" "$(duration "$py_ms")" \
+  "${speedup}x" ">= 30x: $verdict_a" "$(mib "$fg_rss_a") / $(mib "$py_rss_a")"
+report_row "$operation" "$(duration "$fg_ms")" "Python normalizer, one process for all files" "$(duration "$py1_ms")" \
+  "$(ratio "$py1_ms" "$fg_ms")x" "-" "$(mib "$fg_rss_a") / $(mib "$py1_rss_a")"
+fg_big_ms=$(awk -v s="$fg_wall" 'BEGIN { print s * 1000 }')
+py_big_ms=$(awk -v s="$py_wall" 'BEGIN { print s * 1000 }')
+report_row "normalize one $big_mib MiB capture" "$(duration "$fg_big_ms") ($fg_rate MiB/s)" "Python normalizer, one process" \
+  "$(duration "$py_big_ms") ($py_rate MiB/s)" "${throughput}x" ">= 5x: $verdict_b1; RSS <= 4x input: $verdict_b2" \
+  "$fg_rss_mib MiB / $py_rss_mib MiB"
+[[ $same_a == yes && $same_b == yes ]] || report_row "normalize: outputs" "DIFFER" "-" "-" "-" "identical: MISS" "-"
 exit $status

@@ -7,7 +7,7 @@
 #   ajv-cli (one process per schema, as a shell pipeline would run it),
 #   the ajv library (one node process),
 # then fixturegen on 10,000 captures (the 40, copied 250 times).
-# Targets printed beside the results: >= 40x faster than Python jsonschema,
+# Targets printed beside the results: >= 60x faster than Python jsonschema,
 # >= 10,000 captures/s; the ratio to the fastest peer is printed too.
 #
 # Usage: bench/validate_bench.sh   (from anywhere; builds nothing)
@@ -35,14 +35,8 @@ mapfile -t captures < <(find "$ref/fixtures_generated" -name '*.json' -type f | 
 n=${#captures[@]}
 
 tmp=$(mktemp -d); trap 'rm -rf "$tmp"' EXIT
-
-# Microseconds since the epoch. Bash's EPOCHREALTIME costs no process;
-# `date +%s%N` (the fallback) adds a few ms of fork+exec to every sample.
-# Sets REPLY, so no $(...) subshell is timed either.
-now_us() {
-  if [[ -n ${EPOCHREALTIME:-} ]]; then REPLY=$((10#${EPOCHREALTIME/[.,]/}))
-  else REPLY=$(($(date +%s%N) / 1000)); fi
-}
+# shellcheck source=bench/lib.sh
+source "$here/lib.sh"  # now_us (sets REPLY: no $(...) subshell is timed), peak_rss_kb, report_row
 # median_ms CMD...: runs CMD (output discarded, must exit 0), prints the
 # median in ms. A program runs under hyperfine -N when hyperfine is there:
 # no shell between the timer and the process, which matters when the
@@ -64,7 +58,6 @@ median_ms() {
   done
   printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {m = (NR % 2) ? a[(NR+1)/2] : (a[NR/2] + a[NR/2+1]) / 2; printf "%.1f\n", m / 1000}'
 }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.1f", a / b }'; }
 
 # Everything runs from an empty directory: fixturegen's types then come from
 # the engine's convention alone, like the peers' (no scenarios/ to load).
@@ -98,7 +91,16 @@ python_any=$(command -v python3 || true)
 fg_ms=$(median_ms "${fixturegen_cmd[@]}" "$ref/fixtures_generated")
 echo "validate benchmark: $n captures from $ref/fixtures_generated against the engine's schemas"
 echo "whole-process wall time, median ($( [[ -n $hyperfine ]] && echo "hyperfine -N, $hruns runs" || echo "$runs runs timed from bash"))"
-printf '  %-44s %9.1f ms\n' "fixturegen (1 process)" "$fg_ms"
+fg_rss=$(peak_rss_kb "${fixturegen_cmd[@]}" "$ref/fixtures_generated")
+printf '  %-44s %9.1f ms   peak RSS %s\n' "fixturegen (1 process)" "$fg_ms" "$(mib "$fg_rss")"
+operation="validate $n captures (engine schemas)"
+# peer_row PEER MS RSS_KB: the report table's row for a peer that ran.
+peer_row() {
+  report_row "$operation" "$(duration "$fg_ms")" "$1" "$(duration "$2")" "$(ratio "$2" "$fg_ms")x" \
+    "$([[ $1 == "Python jsonschema"* ]] && echo ">= 60x: $(verdict "$(ratio "$2" "$fg_ms")" 60 ">=")" || echo -)" \
+    "$(mib "$fg_rss") / $(mib "$3")"
+}
+skipped_row() { report_row "$operation" "$(duration "$fg_ms")" "$1" "skipped: $2" "-" "-" "$(mib "$fg_rss") / -"; }
 
 # The interpreter itself ($PYTHON, default python3), not a version manager's
 # shim script in front of it; without jsonschema there, Debian's python3,
@@ -119,10 +121,14 @@ if python=$(python_with_jsonschema); then
   py_version=$("$python" -c 'import sys, importlib.metadata as m; print("Python", sys.version.split()[0] + ", jsonschema", m.version("jsonschema"))')
   py_ms=$(median_ms "$python" "$here/jsonschema_bench.py" "$schemas" "${captures[@]}")
   peer_ms["Python jsonschema"]=$py_ms
-  printf '  %-44s %9.1f ms   fixturegen is %sx faster (target >= 40x)  [%s]\n' \
+  py_rss=$(peak_rss_kb "$python" "$here/jsonschema_bench.py" "$schemas" "${captures[@]}")
+  printf '  %-44s %9.1f ms   fixturegen is %sx faster (target >= 60x)  [%s]\n' \
     "Python jsonschema Draft7Validator (1 process)" "$py_ms" "$(ratio "$py_ms" "$fg_ms")" "$py_version"
+  peer_row "Python jsonschema Draft7Validator, 1 process" "$py_ms" "$py_rss"
+  py_verdict=$(verdict "$(ratio "$py_ms" "$fg_ms")" 60 ">=")
 else
   echo "  Python jsonschema: not installed and could not be (apt-get install python3-jsonschema, as root): skipped"
+  skipped_row "Python jsonschema" "not installed, and apt-get install python3-jsonschema failed"
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
@@ -165,14 +171,26 @@ PY
   groups=$(ls "$tmp/groups" | wc -l)
   cli_ms=$(median_ms ajv_cli_all)
   peer_ms["ajv-cli"]=$cli_ms
+  # Peak RSS of the largest of its runs: the one for the most captures.
+  largest=$(wc -l "$tmp/groups"/* | grep -v ' total$' | sort -n | tail -1 | awk '{print $2}')
+  cli_args=()
+  while read -r f; do cli_args+=(-d "$f"); done <"$largest"
+  cli_rss=$(peak_rss_kb "$here/node_modules/.bin/ajv" validate --spec=draft7 --strict=false --all-errors \
+    -c "$here/ajv_formats.js" -s "$schemas/$(basename "$largest").schema.json" "${cli_args[@]}")
   printf '  %-44s %9.1f ms   fixturegen is %sx faster\n' "ajv-cli ($groups runs, one per schema)" "$cli_ms" \
     "$(ratio "$cli_ms" "$fg_ms")"
   lib_ms=$(median_ms node "$here/ajv_bench.js" "$schemas" "${captures[@]}")
   peer_ms["ajv library"]=$lib_ms
+  lib_rss=$(peak_rss_kb node "$here/ajv_bench.js" "$schemas" "${captures[@]}")
   printf '  %-44s %9.1f ms   fixturegen is %sx faster\n' "ajv library (1 node process)" "$lib_ms" \
     "$(ratio "$lib_ms" "$fg_ms")"
+  peer_row "ajv library, 1 node process" "$lib_ms" "$lib_rss"
+  peer_row "ajv-cli, one run per schema ($groups runs)" "$cli_ms" "$cli_rss"
 else
   echo "  ajv: node, npm or the ajv packages unavailable: skipped"
+  reason="node/npm or bench/package.json's packages missing (npm install --prefix bench failed)"
+  skipped_row "ajv library" "$reason"
+  skipped_row "ajv-cli" "$reason"
 fi
 
 if ((${#peer_ms[@]} > 0)); then
@@ -195,5 +213,10 @@ done
 total=$((n * copies))
 big_ms=$(median_ms "${fixturegen_cmd[@]}" "$tmp/corpus")
 rate=$(awk -v n="$total" -v ms="$big_ms" 'BEGIN { printf "%.0f", n / (ms / 1000) }')
-printf 'fixturegen on %d captures (1 process): %.1f ms = %s captures/s (target >= 10,000 captures/s)\n' \
-  "$total" "$big_ms" "$rate"
+big_rss=$(peak_rss_kb "${fixturegen_cmd[@]}" "$tmp/corpus")
+printf 'fixturegen on %d captures (1 process): %.1f ms = %s captures/s (target >= 10,000 captures/s), peak RSS %s\n' \
+  "$total" "$big_ms" "$rate" "$(mib "$big_rss")"
+report_row "validate $total captures (the $n, $copies times)" "$(duration "$big_ms") = $rate captures/s" "-" "-" "-" \
+  ">= 10,000 captures/s: $(verdict "$rate" 10000 ">=")" "$(mib "$big_rss")"
+# Exit 1 when a target is missed.
+[[ ${py_verdict:-PASS} == PASS && $(verdict "$rate" 10000 ">=") == PASS ]]

@@ -8,6 +8,7 @@ apt_packages=(
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
   libpcre2-dev libtomlplusplus-dev
   python3 nodejs npm
+  clang-14 libclang-rt-14-dev jq  # the libFuzzer targets (`just fuzz`), their seed corpora
 )
 
 need_apt=()

@@ -1,10 +1,12 @@
 // `fixturegen accept [GLOB...]`: promotes pending captures (NAME.json.new)
-// over the committed NAME.json, atomically (diff::accept_pending). The lock
-// file is not updated here.
+// over the committed NAME.json and records them in the lock, in one batch
+// (regen::accept_pending).
 #include <fixturegen/cli/command.hpp>
 #include <fixturegen/core/log.hpp>
 #include <fixturegen/core/project_paths.hpp>
 #include <fixturegen/diff/pending.hpp>
+#include <fixturegen/regen/pending.hpp>
+#include <fixturegen/regen/run_lock.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -15,12 +17,12 @@
 namespace fixturegen::cli {
 namespace {
 
-struct PendingOptions {
+struct AcceptOptions {
   std::vector<std::string> globs;
   std::string dir = ProjectPaths::defaults().captures;
 };
 
-Expected<ExitCode> run_accept(const PendingOptions& options) {
+Expected<ExitCode> run_accept(const AcceptOptions& options) {
   auto found = diff::find_pending({options.dir});
   if (!found) return std::move(found).error();
   auto selected = diff::select_pending(*found, options.globs);
@@ -29,25 +31,35 @@ Expected<ExitCode> run_accept(const PendingOptions& options) {
     log::info("nothing to accept: no pending captures (NAME.json.new) under {}", options.dir);
     return ExitCode::Success;
   }
-  auto outcome = diff::accept_pending(*selected);
+  // The captures and the lock change together: not while a regen runs.
+  auto run_lock = regen::RunLock::acquire(options.dir, true);
+  if (!run_lock) return std::move(run_lock).error();
+  auto outcome = regen::accept_pending(options.dir, *selected);
   if (!outcome) return std::move(outcome).error();
   for (const diff::PendingCapture& capture : *selected) log::detail("accepted {}", capture.target);
-  log::info("accepted {} pending capture{}", outcome->promoted, outcome->promoted == 1 ? "" : "s");
+  for (const std::string& file : outcome->unrecorded) {
+    log::warning("{} was accepted, but regen --pending did not record these bytes: the lock keeps the old record, so "
+                 "`fixturegen status` calls the capture modified until the next regen",
+                 file);
+  }
+  log::info("accepted {} pending capture{}{}", outcome->promoted, outcome->promoted == 1 ? "" : "s",
+            outcome->lock_updated ? "; the lock records them" : "");
   return ExitCode::Success;
 }
 
 }  // namespace
 
 CommandAction setup_accept(CLI::App& sub) {
-  auto options = std::make_shared<PendingOptions>();
+  auto options = std::make_shared<AcceptOptions>();
   sub.footer(
-      "Replaces each NAME.json with its pending NAME.json.new and removes the .new file. GLOBs match the\n"
-      "pending path, the committed path or the path under --dir (poc/*.json; '*' also crosses '/'); none given: every pending capture.\n"
-      "Every .new file is read and checked first; nothing changes before all are staged, so an\n"
-      "interrupt leaves every file as it was. Exit: 0 done, 1 a .new file is not JSON, 2 a GLOB matched\n"
-      "nothing, 3 I/O, 130 interrupted.");
+      "Replaces each NAME.json with its pending NAME.json.new, removes the .new file and records the capture in\n"
+      "DIR/fixturegen.lock (the sha256, command line and exit code regen --pending recorded). GLOBs match the\n"
+      "pending path, the committed path or the path under --dir (poc/*.json; '*' also crosses '/'); none given:\n"
+      "every pending capture. Every .new file is read and checked first; the captures, the lock and the removals\n"
+      "are committed together, so an interrupt leaves every file as it was. Exit: 0 done, 1 a .new file is not\n"
+      "JSON, 2 a GLOB matched nothing or a regen holds DIR, 3 I/O, 130 interrupted.");
   sub.add_option("globs", options->globs, "Which pending captures (shell glob on the path)");
-  sub.add_option("--dir", options->dir, "Where the captures are (default fixtures_generated)");
+  sub.add_option("--dir", options->dir, "The output dir holding the captures and fixturegen.lock (default fixtures_generated)");
   return [options] { return run_accept(*options); };
 }
 

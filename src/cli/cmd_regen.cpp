@@ -4,6 +4,7 @@
 #include <fixturegen/normalize/rule_accounting.hpp>
 #include <fixturegen/process/child_process.hpp>
 #include <fixturegen/regen/preflight.hpp>
+#include <fixturegen/regen/pending.hpp>
 #include <fixturegen/regen/regen.hpp>
 #include <fixturegen/regen/run_lock.hpp>
 #include <fixturegen/regen/runner.hpp>
@@ -32,6 +33,7 @@ struct RegenOptions {
   unsigned jobs = 0;
   std::vector<std::string> pocs;
   bool check = false;
+  bool pending = false;
   bool dry_run = false;
   bool keep_sandboxes = false;
   std::string shard;
@@ -169,10 +171,23 @@ Expected<ExitCode> run_regen(const RegenOptions& options) {
     return worst;
   }
 
-  auto written = regen::write_captures(plan, runs);
+  auto written = options.pending ? regen::write_pending_captures(plan, runs) : regen::write_captures(plan, runs);
   if (!written) return std::move(written).error();
   if (!written->committed) {
     return Error::interrupted("interrupted: the engine was stopped, the sandboxes removed, and no fixture was changed");
+  }
+  for (const auto& stale : written->pending_removed) log::info("removed stale pending capture {}/{}", plan.config.output, stale);
+  for (const auto& kept : written->pending_kept) {
+    log::warning("{}/{} was left: it is stale beside its capture, but regen --pending did not write it (not in the "
+                 "lock); `fixturegen reject` deletes it",
+                 plan.config.output, kept);
+  }
+  if (options.pending) {
+    for (const auto& orphan : written->orphans_kept) log::warning("orphan {}/{}: no step produces it (a pending regen removes nothing)", plan.config.output, orphan);
+    log::info("regen --pending: {} POCs, {} captures, {} pending review, {} failed in {:.1f} s", runs.size(), written->captures,
+              written->pending, failed, seconds());
+    if (written->pending > 0) log::hint("`fixturegen review` shows them; `fixturegen accept [GLOB...]` or `reject [GLOB...]` settles them");
+    return worst;
   }
   for (const auto& orphan : written->orphans_removed) log::info("removed orphan {} (regen wrote it earlier; no step produces it now)", orphan);
   for (const auto& orphan : written->orphans_kept) {
@@ -193,6 +208,7 @@ CommandAction setup_regen(CLI::App& sub) {
       "Runs the capture plan (fixturegen.toml and each POC's capture.toml; README.md, \"The capture plan\"):\n"
       "each POC in a sandbox copy, its steps in order, stdout normalized into <output>/<poc output>/<capture>.json.\n"
       "Engine: --engine PATH, else $ROCKY_BIN, else [engine].command. Logs of failed POCs: .fixturegen/logs/.\n"
+      "--pending leaves changed captures as NAME.json.new (docs/diff.md: review, accept, reject).\n"
       "Exit: 0 done, 1 --check found drift, 2 plan or usage error, 3 a step failed, 130 interrupted.");
   sub.add_option("--config", options->config, "The project's capture plan")->capture_default_str();
   sub.add_option("--engine", options->engine, "The engine program (overrides ROCKY_BIN and [engine].command)");
@@ -200,11 +216,15 @@ CommandAction setup_regen(CLI::App& sub) {
   sub.add_option("-j,--jobs", options->jobs, "POCs run at once (default: the number of cores)")->check(CLI::Range(1u, 256u));
   sub.add_option("--poc", options->pocs, "Only POCs matching this glob (repeatable); never removes orphans");
   auto* check = sub.add_flag("--check", options->check, "Capture and compare with the committed corpus; write nothing; exit 1 on drift");
+  auto* pending = sub.add_flag("--pending", options->pending,
+                               "Write each changed capture beside the committed one as NAME.json.new, for review/accept/reject");
   auto* dry_run = sub.add_flag("--dry-run", options->dry_run, "Print the resolved plan and run nothing");
   sub.add_flag("--keep-sandboxes", options->keep_sandboxes, "Leave each POC's sandbox for a post-mortem");
   sub.add_option("--shard", options->shard, "I/N: only this deterministic share of the POCs (CI matrices)");
   sub.add_option("--log-dir", options->log_dir, "Where failed POCs' step logs go (default: .fixturegen/logs beside the config)");
   dry_run->excludes(check);
+  pending->excludes(check);
+  pending->excludes(dry_run);
   return [options] { return run_regen(*options); };
 }
 

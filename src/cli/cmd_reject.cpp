@@ -1,9 +1,12 @@
-// `fixturegen reject [GLOB...]`: deletes pending captures (NAME.json.new),
-// atomically (diff::reject_pending); the committed NAME.json stay.
+// `fixturegen reject [GLOB...]`: deletes pending captures (NAME.json.new)
+// and drops their records from the lock, in one batch
+// (regen::reject_pending); the committed NAME.json stay.
 #include <fixturegen/cli/command.hpp>
 #include <fixturegen/core/log.hpp>
 #include <fixturegen/core/project_paths.hpp>
 #include <fixturegen/diff/pending.hpp>
+#include <fixturegen/regen/pending.hpp>
+#include <fixturegen/regen/run_lock.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -28,10 +31,13 @@ Expected<ExitCode> run_reject(const RejectOptions& options) {
     log::info("nothing to reject: no pending captures (NAME.json.new) under {}", options.dir);
     return ExitCode::Success;
   }
-  auto outcome = diff::reject_pending(*selected);
+  auto run_lock = regen::RunLock::acquire(options.dir, true);
+  if (!run_lock) return std::move(run_lock).error();
+  auto outcome = regen::reject_pending(options.dir, *selected);
   if (!outcome) return std::move(outcome).error();
   for (const diff::PendingCapture& capture : *selected) log::detail("rejected {}", capture.pending);
   log::info("rejected {} pending capture{}", outcome->removed, outcome->removed == 1 ? "" : "s");
+  if (outcome->lock_updated) log::hint("`fixturegen status` shows their POCs as stale until a regen: the engine still makes the rejected bytes");
   return ExitCode::Success;
 }
 
@@ -40,11 +46,12 @@ Expected<ExitCode> run_reject(const RejectOptions& options) {
 CommandAction setup_reject(CLI::App& sub) {
   auto options = std::make_shared<RejectOptions>();
   sub.footer(
-      "Deletes each pending NAME.json.new; NAME.json is never touched. GLOBs match the pending or the\n"
-      "committed path or the path under --dir (poc/*.json; '*' also crosses '/'); none given: every pending capture.\n"
-      "Exit: 0 done, 2 a GLOB matched nothing, 3 I/O, 130 interrupted.");
+      "Deletes each pending NAME.json.new and drops its record from DIR/fixturegen.lock, in one batch;\n"
+      "NAME.json is never touched. GLOBs match the pending or the committed path or the path under --dir\n"
+      "(poc/*.json; '*' also crosses '/'); none given: every pending capture.\n"
+      "Exit: 0 done, 2 a GLOB matched nothing or a regen holds DIR, 3 I/O, 130 interrupted.");
   sub.add_option("globs", options->globs, "Which pending captures (shell glob on the path)");
-  sub.add_option("--dir", options->dir, "Where the captures are (default fixtures_generated)");
+  sub.add_option("--dir", options->dir, "The output dir holding the captures and fixturegen.lock (default fixtures_generated)");
   return [options] { return run_reject(*options); };
 }
 

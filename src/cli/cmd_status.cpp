@@ -56,7 +56,8 @@ CommandAction setup_status(CLI::App& sub) {
   auto options = std::make_shared<StatusOptions>();
   sub.footer(
       "Which captures a regen would change, from <output>/fixturegen.lock: a POC's files, the normalizer rules\n"
-      "or the engine's version changed, a capture is new, missing, edited by hand, or an orphan. Runs no step\n"
+      "or the engine's version changed, a capture is new, missing, edited by hand, an orphan, or pending review\n"
+      "(a NAME.json.new from regen --pending: fixturegen review, then accept or reject). Runs no step\n"
       "(only `ENGINE --version`). Exit: 0 all current, 1 something is not, 2 plan error, 3 I/O.");
   sub.add_option("--config", options->config, "The project's capture plan")->capture_default_str();
   sub.add_option("--engine", options->engine, "The engine program (overrides ROCKY_BIN and [engine].command)");

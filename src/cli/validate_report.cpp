@@ -43,16 +43,39 @@ std::size_t utf8_sequence(std::string_view text, char32_t& code_point) {
   return length;
 }
 
-std::string text_violation(const schema::Violation& violation, std::string_view prefix, std::string_view schema_file) {
+// "PATH:LINE:COLUMN: " when the value's position is known, so editors and
+// CI annotations can jump to it; "" otherwise.
+std::string location_prefix(const std::string& path, const std::optional<json::SourcePosition>& position) {
+  if (!position) return {};
+  return fmt::format("{}:{}:{}: ", escape_control(path, true), position->line, position->column);
+}
+
+const std::optional<json::SourcePosition>& position_of(const std::vector<std::optional<json::SourcePosition>>& positions,
+                                                       std::size_t i) {
+  static const std::optional<json::SourcePosition> kUnknown;
+  return i < positions.size() ? positions[i] : kUnknown;
+}
+
+std::string text_violation(const schema::Violation& violation, std::string_view prefix, std::string_view schema_file,
+                           std::string_view location) {
   // A violation with no location is a whole-file problem (no type, no parse).
   if (violation.instance_pointer.empty() && violation.schema_pointer.empty())
     return fmt::format("  {}{}\n", prefix, escape_control(violation.message, false));
   // `schema_file` names the schema the pointer is in ("schemas/run.schema.json"),
   // so a reader can open it at the failing keyword.
-  return fmt::format("  {}{}: {}  [schema: {}#{}]\n", prefix,
+  return fmt::format("  {}{}{}: {}  [schema: {}#{}]\n", location, prefix,
                      violation.instance_pointer.empty() ? "(root)" : escape_control(violation.instance_pointer, false),
                      escape_control(violation.message, false), escape_control(schema_file, true),
                      escape_control(violation.schema_pointer, false));
+}
+
+// Every violation of `violations` as text_violation() lines, located.
+std::string text_violations(const FileResult& result, const std::vector<schema::Violation>& violations,
+                            const std::vector<std::optional<json::SourcePosition>>& positions, std::string_view prefix) {
+  std::string text;
+  for (std::size_t i = 0; i < violations.size(); ++i)
+    text += text_violation(violations[i], prefix, result.schema_file, location_prefix(result.path, position_of(positions, i)));
+  return text;
 }
 
 std::string text_error(const Error& error) {
@@ -79,10 +102,15 @@ std::string_view status_name(FileResult::Status status) {
   return "error";
 }
 
-OrderedJson json_violations(const std::vector<schema::Violation>& violations) {
+OrderedJson json_violations(const std::vector<schema::Violation>& violations,
+                            const std::vector<std::optional<json::SourcePosition>>& positions) {
   OrderedJson list = OrderedJson::array();
-  for (const schema::Violation& violation : violations) {
+  for (std::size_t i = 0; i < violations.size(); ++i) {
+    const schema::Violation& violation = violations[i];
+    const std::optional<json::SourcePosition>& position = position_of(positions, i);
     list.push_back(OrderedJson{{"pointer", violation.instance_pointer},
+                               {"line", position ? OrderedJson(position->line) : OrderedJson(nullptr)},
+                               {"column", position ? OrderedJson(position->column) : OrderedJson(nullptr)},
                                {"schema_pointer", violation.schema_pointer},
                                {"kind", schema::kind_name(violation.kind)},
                                {"message", violation.message}});
@@ -143,6 +171,28 @@ std::string escape_impl(std::string_view text, bool escape_backslash, bool keep_
 
 }  // namespace
 
+void locate_violations(std::string_view text, FileResult& result) {
+  // One scan for every pointer of the capture, errors and warnings together.
+  std::vector<std::string> pointers;
+  pointers.reserve(result.errors.size() + result.warnings.size());
+  for (const schema::Violation& violation : result.errors) pointers.push_back(violation.instance_pointer);
+  for (const schema::Violation& violation : result.warnings) pointers.push_back(violation.instance_pointer);
+  if (pointers.empty()) return;
+  std::vector<std::optional<json::SourcePosition>> positions = json::find_value_positions(text, pointers);
+  const auto split = positions.begin() + static_cast<std::ptrdiff_t>(result.errors.size());
+  result.error_positions.assign(positions.begin(), split);
+  result.warning_positions.assign(split, positions.end());
+  // A whole-file problem (no type) has no value to point at.
+  const auto unlocate_whole_file = [](const std::vector<schema::Violation>& violations,
+                                      std::vector<std::optional<json::SourcePosition>>& located) {
+    for (std::size_t i = 0; i < violations.size(); ++i) {
+      if (violations[i].instance_pointer.empty() && violations[i].schema_pointer.empty()) located[i].reset();
+    }
+  };
+  unlocate_whole_file(result.errors, result.error_positions);
+  unlocate_whole_file(result.warnings, result.warning_positions);
+}
+
 void ValidateSummary::add(const FileResult& result) {
   switch (result.status()) {
     case FileResult::Status::Passed: ++passed; break;
@@ -177,9 +227,8 @@ std::string text_file(const FileResult& result) {
   std::string text = fmt::format("{} {}  ({})\n", status_word(result.status()), escape_control(result.path, true),
                                  result.type ? escape_control(*result.type, true) : "no type");
   if (result.error) text += text_error(*result.error);
-  for (const schema::Violation& violation : result.errors) text += text_violation(violation, "", result.schema_file);
-  for (const schema::Violation& violation : result.warnings)
-    text += text_violation(violation, "warning: ", result.schema_file);
+  text += text_violations(result, result.errors, result.error_positions, "");
+  text += text_violations(result, result.warnings, result.warning_positions, "warning: ");
   return text;
 }
 
@@ -232,8 +281,8 @@ std::string json_report(const std::vector<FileResult>& results, const ValidateSu
                                 {"status", status_name(result.status())},
                                 {"valid", result.status() == FileResult::Status::Passed},
                                 {"type", result.type ? OrderedJson(*result.type) : OrderedJson(nullptr)},
-                                {"errors", json_violations(result.errors)},
-                                {"warnings", json_violations(result.warnings)},
+                                {"errors", json_violations(result.errors, result.error_positions)},
+                                {"warnings", json_violations(result.warnings, result.warning_positions)},
                                 {"error", std::move(error)}});
   }
   OrderedJson report{{"files", std::move(files)},
@@ -256,11 +305,17 @@ std::string junit_report(const std::vector<FileResult>& results, const ValidateS
     switch (result.status()) {
       case FileResult::Status::Passed: break;
       case FileResult::Status::Failed: {
-        std::string body;
-        for (const schema::Violation& violation : result.errors)
-          body += text_violation(violation, "", result.schema_file);
-        xml += fmt::format("    <failure message=\"{}\" type=\"SchemaViolation\">{}</failure>\n",
-                           xml_escape(result.errors.front().message), xml_escape(body));
+        // The message attribute is the first violation, located as in the
+        // body, so a dashboard's one-line summary points at the value.
+        const std::string body = text_violations(result, result.errors, result.error_positions, "");
+        const std::optional<json::SourcePosition>& first = position_of(result.error_positions, 0);
+        const std::string message =
+            first ? fmt::format("{}:{}:{}: {}: {}", escape_control(result.path, true), first->line, first->column,
+                                result.errors.front().instance_pointer.empty() ? "(root)" : result.errors.front().instance_pointer,
+                                result.errors.front().message)
+                  : result.errors.front().message;
+        xml += fmt::format("    <failure message=\"{}\" type=\"SchemaViolation\">{}</failure>\n", xml_escape(message),
+                           xml_escape(body));
         break;
       }
       case FileResult::Status::Error:
@@ -271,9 +326,7 @@ std::string junit_report(const std::vector<FileResult>& results, const ValidateS
         break;
     }
     if (!result.warnings.empty()) {
-      std::string body;
-      for (const schema::Violation& violation : result.warnings)
-        body += text_violation(violation, "warning: ", result.schema_file);
+      const std::string body = text_violations(result, result.warnings, result.warning_positions, "warning: ");
       xml += fmt::format("    <system-out>{}</system-out>\n", xml_escape(body));
     }
     xml += "  </testcase>\n";

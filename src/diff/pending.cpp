@@ -1,7 +1,5 @@
-#include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/diff/pending.hpp>
 #include <fixturegen/io/file.hpp>
-#include <fixturegen/json/document.hpp>
 
 #include <fmt/format.h>
 
@@ -33,13 +31,6 @@ const PendingCapture* find_by_target(const std::vector<PendingCapture>& pending,
     if (capture.target == target) return &capture;
   }
   return nullptr;
-}
-
-// Many commits report several failed files: one Error naming them all.
-Error commit_error(const io::CommitReport& report, std::string_view what) {
-  std::string message = fmt::format("{} {} of {} files failed:", what, report.failed(), report.files.size());
-  for (const Error& error : report.errors()) message += "\n  " + error.message;
-  return Error::io(std::move(message), "fix the cause and run the command again: it only acts on the files still pending");
 }
 
 }  // namespace
@@ -131,57 +122,6 @@ Expected<std::string> PendingSide::read(const std::string& relative) const {
 std::string PendingSide::display(const std::string& relative) const {
   const PendingCapture* capture = find_by_target(m_pending, relative);
   return capture ? capture->pending : relative + std::string(kPendingSuffix);
-}
-
-// ---- accept and reject -----------------------------------------------------------
-
-Expected<PendingOutcome> accept_pending(const std::vector<PendingCapture>& pending) {
-  io::StagedWrites targets;
-  for (const PendingCapture& capture : pending) {
-    if (interrupted()) return Error::interrupted("interrupted: no pending capture was accepted");
-    auto content = io::read_file(capture.pending);
-    // Reading may block (a FIFO, a slow disk): look again before staging.
-    if (interrupted()) return Error::interrupted("interrupted: no pending capture was accepted");
-    if (!content) return std::move(content).error();
-    json::Document document;
-    if (auto error = json::Document::parse(*content, document)) {
-      return Error::check(fmt::format("{}:{}", capture.pending, error->to_string()),
-                          "a pending capture that is not JSON is never accepted: regenerate it (regen --pending) "
-                          "or reject it");
-    }
-    auto staged = targets.stage(capture.target, *content);
-    if (!staged) return std::move(staged).error();
-  }
-  if (interrupted()) return Error::interrupted("interrupted: no pending capture was accepted");
-
-  // From here on an interrupt only sets a flag: both batches run to the end.
-  const io::CommitReport written = targets.commit();
-  io::StagedWrites removals;
-  PendingOutcome outcome;
-  for (std::size_t i = 0; i < written.files.size(); ++i) {
-    if (written.files[i].action == io::FileAction::Failed) continue;
-    auto staged = removals.stage_removal(pending[i].pending);
-    if (staged) ++outcome.promoted;
-  }
-  const io::CommitReport removed = removals.commit();
-  if (!written.ok()) return commit_error(written, "accept: writing");
-  if (!removed.ok()) return commit_error(removed, "accept: the captures were promoted, but removing");
-  return outcome;
-}
-
-Expected<PendingOutcome> reject_pending(const std::vector<PendingCapture>& pending) {
-  io::StagedWrites removals;
-  for (const PendingCapture& capture : pending) {
-    if (interrupted()) return Error::interrupted("interrupted: no pending capture was rejected");
-    auto staged = removals.stage_removal(capture.pending);
-    if (!staged) return std::move(staged).error();
-  }
-  if (interrupted()) return Error::interrupted("interrupted: no pending capture was rejected");
-  const io::CommitReport report = removals.commit();
-  if (!report.ok()) return commit_error(report, "reject: removing");
-  PendingOutcome outcome;
-  outcome.removed = report.removed();
-  return outcome;
 }
 
 }  // namespace fixturegen::diff

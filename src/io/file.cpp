@@ -374,7 +374,7 @@ Expected<bool> StagedWrites::stage_removal(const fs::path& path) {
   return true;
 }
 
-CommitReport StagedWrites::commit() {
+CommitReport StagedWrites::commit(CommitPolicy policy) {
   // No fsync: the rename is what makes a replacement atomic for every
   // reader and against a crashed or interrupted fixturegen. Flushing is left
   // to the OS, as git does by default; fixtures can be regenerated, and
@@ -382,9 +382,16 @@ CommitReport StagedWrites::commit() {
   // per file was 3-20x the whole normalize run (../bench/normalize_bench.sh).
   CommitReport report;
   report.files.reserve(m_entries.size());
+  bool stopped = false;
   for (Entry& entry : m_entries) {
     FileOutcome outcome{entry.path, entry.action, std::nullopt};
-    if (entry.action == FileAction::Written) {
+    if (stopped && entry.action != FileAction::Unchanged) {
+      outcome.action = FileAction::Failed;
+      outcome.error = Error::io(fmt::format("{}: not attempted: an earlier file of the batch failed", entry.path.string()),
+                                "it was left as it was");
+      if (!entry.temp.empty()) ::unlink(entry.temp.c_str());
+      entry.temp.clear();
+    } else if (entry.action == FileAction::Written) {
       // Missing directories are made now, not at stage(): a batch that is
       // never committed leaves no trace, not even an empty directory.
       std::error_code ec;
@@ -410,6 +417,7 @@ CommitReport StagedWrites::commit() {
                                   "it was left as it was; the other files were written");
       }
     }
+    if (outcome.action == FileAction::Failed && policy == CommitPolicy::StopAtFirstFailure) stopped = true;
     report.files.push_back(std::move(outcome));
   }
   m_entries.clear();

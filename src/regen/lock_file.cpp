@@ -20,10 +20,39 @@ const LockedPoc* LockFile::find(std::string_view poc) const {
   return nullptr;
 }
 
+LockedCapture* LockedPoc::find(std::string_view file) {
+  for (auto& capture : captures) {
+    if (capture.file == file) return &capture;
+  }
+  return nullptr;
+}
+
+const LockedCapture* LockedPoc::find(std::string_view file) const { return const_cast<LockedPoc*>(this)->find(file); }
+
+LockedPoc* LockFile::poc_of(std::string_view file) {
+  for (auto& poc : pocs) {
+    if (poc.find(file)) return &poc;
+  }
+  return nullptr;
+}
+
 std::vector<std::string> LockFile::files() const {
   std::vector<std::string> out;
   for (const auto& poc : pocs) {
-    for (const auto& capture : poc.captures) out.push_back(capture.file);
+    for (const auto& capture : poc.captures) {
+      if (capture.committed()) out.push_back(capture.file);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::vector<std::string> LockFile::pending_files() const {
+  std::vector<std::string> out;
+  for (const auto& poc : pocs) {
+    for (const auto& capture : poc.captures) {
+      if (capture.pending) out.push_back(capture.file);
+    }
   }
   std::sort(out.begin(), out.end());
   return out;
@@ -45,18 +74,34 @@ std::string render_lock(const LockFile& lock) {
   for (const auto& poc : lock.pocs) {
     Json captures = Json::array();
     for (const auto& capture : poc.captures) {
-      captures.push_back({{"file", capture.file},
-                          {"step", capture.step},
-                          {"command", capture.command},
-                          {"exit_code", capture.exit_code},
-                          {"sha256", capture.sha256}});
+      Json entry{{"file", capture.file}};
+      if (capture.committed()) {
+        entry["step"] = capture.step;
+        entry["command"] = capture.command;
+        entry["exit_code"] = capture.exit_code;
+        entry["sha256"] = capture.sha256;
+      }
+      if (capture.pending) {
+        entry["pending"] = {{"step", capture.pending->step},
+                            {"command", capture.pending->command},
+                            {"exit_code", capture.pending->exit_code},
+                            {"sha256", capture.pending->sha256}};
+      }
+      captures.push_back(std::move(entry));
     }
-    pocs.push_back({{"poc", poc.name},
-                    {"input_digest", poc.input_digest},
-                    {"engine_version", poc.engine_version},
-                    {"rules_digest", poc.rules_digest},
-                    {"duration_ms", poc.duration_ms},
-                    {"captures", std::move(captures)}});
+    Json entry{{"poc", poc.name},
+               {"input_digest", poc.input_digest},
+               {"engine_version", poc.engine_version},
+               {"rules_digest", poc.rules_digest},
+               {"duration_ms", poc.duration_ms},
+               {"captures", std::move(captures)}};
+    if (poc.pending) {
+      entry["pending"] = {{"input_digest", poc.pending->input_digest},
+                          {"engine_version", poc.pending->engine_version},
+                          {"rules_digest", poc.pending->rules_digest},
+                          {"duration_ms", poc.pending->duration_ms}};
+    }
+    pocs.push_back(std::move(entry));
   }
   root["pocs"] = std::move(pocs);
   std::vector<std::string> earlier = lock.earlier_files;
@@ -86,14 +131,28 @@ Expected<LockFile> parse_lock(std::string_view text, std::string_view source) {
       for (const auto& capture : poc.at("captures")) {
         LockedCapture locked;
         locked.file = capture.at("file").get<std::string>();
-        locked.step = capture.at("step").get<std::size_t>();
-        locked.command = capture.at("command").get<std::string>();
-        locked.exit_code = capture.at("exit_code").get<int>();
-        locked.sha256 = capture.at("sha256").get<std::string>();
+        // Only a capture that exists as FILE.new alone has no committed record.
+        if (!capture.contains("pending") || capture.contains("sha256")) {
+          locked.step = capture.at("step").get<std::size_t>();
+          locked.command = capture.at("command").get<std::string>();
+          locked.exit_code = capture.at("exit_code").get<int>();
+          locked.sha256 = capture.at("sha256").get<std::string>();
+          if (locked.sha256.empty()) return bad(fmt::format("capture \"{}\" has an empty sha256", locked.file));
+        }
+        if (capture.contains("pending")) {
+          const auto& pending = capture.at("pending");
+          locked.pending = PendingRecord{pending.at("step").get<std::size_t>(), pending.at("command").get<std::string>(),
+                                         pending.at("exit_code").get<int>(), pending.at("sha256").get<std::string>()};
+        }
         // A lock names files regen may delete as orphans: never one outside
         // the output dir, whatever the file says.
         if (!is_confined_relative_path(locked.file)) return bad(fmt::format("capture file \"{}\" leaves the output dir", locked.file));
         entry.captures.push_back(std::move(locked));
+      }
+      if (poc.contains("pending")) {
+        const auto& pending = poc.at("pending");
+        entry.pending = PendingRun{pending.at("input_digest").get<std::string>(), pending.at("engine_version").get<std::string>(),
+                                   pending.at("rules_digest").get<std::string>(), pending.at("duration_ms").get<std::int64_t>()};
       }
       lock.pocs.push_back(std::move(entry));
     }

@@ -4,6 +4,7 @@
 #include <fixturegen/diff/capture_tree.hpp>
 #include <fixturegen/diff/report.hpp>
 #include <fixturegen/io/file.hpp>
+#include <fixturegen/regen/pending.hpp>
 #include <fixturegen/regen/regen.hpp>
 
 #include <fmt/format.h>
@@ -49,21 +50,30 @@ LockFile next_lock(const ResolvedPlan& plan, const std::vector<PocRun>& runs) {
     entry.rules_digest = plan.rules_digest;
     entry.duration_ms = settled_duration(old ? old->duration_ms : 0, run->duration.count());
     for (const CapturedFile& capture : run->captures) {
-      entry.captures.push_back({capture.file, capture.step, capture.command, capture.exit_code, sha256_hex(capture.bytes)});
+      LockedCapture locked;
+      locked.file = capture.file;
+      locked.step = capture.step;
+      locked.command = capture.command;
+      locked.exit_code = capture.exit_code;
+      locked.sha256 = sha256_hex(capture.bytes);
+      entry.captures.push_back(std::move(locked));
     }
     lock.pocs.push_back(std::move(entry));
   }
+  keep_earlier_files(plan, lock);
+  return lock;
+}
+
+void keep_earlier_files(const ResolvedPlan& plan, LockFile& lock) {
   // What regen wrote before and no longer produces, while it is still there.
-  if (plan.lock) {
-    const std::vector<std::string> now = lock.files();
-    std::error_code ec;
-    for (const auto& file : plan.lock->written_files()) {
-      if (!std::binary_search(now.begin(), now.end(), file) && fs::exists(plan.output_dir / file, ec)) {
-        lock.earlier_files.push_back(file);
-      }
+  if (!plan.lock) return;
+  const std::vector<std::string> now = lock.files();
+  std::error_code ec;
+  for (const auto& file : plan.lock->written_files()) {
+    if (!std::binary_search(now.begin(), now.end(), file) && fs::exists(plan.output_dir / file, ec)) {
+      lock.earlier_files.push_back(file);
     }
   }
-  return lock;
 }
 
 Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vector<PocRun>& runs) {
@@ -99,6 +109,25 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
     auto staged_removal = removals->stage_removal(plan.output_dir / orphan);
     if (!staged_removal) return std::move(staged_removal).error();
     summary.orphans_removed.push_back(orphan);
+  }
+  // A FILE.new beside a capture this regen rewrites is stale: removed in the
+  // same commit when an earlier --pending wrote it (the lock says so), else
+  // left and reported.
+  const std::vector<std::string> recorded_pending = plan.lock ? plan.lock->pending_files() : std::vector<std::string>();
+  for (const PocRun& run : runs) {
+    if (!run.ok()) continue;
+    for (const CapturedFile& capture : run.captures) {
+      const std::string stale = pending_file(capture.file);
+      std::error_code ec;
+      if (!fs::exists(plan.output_dir / stale, ec)) continue;
+      if (!std::binary_search(recorded_pending.begin(), recorded_pending.end(), capture.file)) {
+        summary.pending_kept.push_back(stale);
+        continue;
+      }
+      auto staged_removal = removals->stage_removal(plan.output_dir / stale);
+      if (!staged_removal) return std::move(staged_removal).error();
+      summary.pending_removed.push_back(stale);
+    }
   }
   staged.push_back(std::move(removals));
 

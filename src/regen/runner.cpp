@@ -5,6 +5,8 @@
 #include <fixturegen/normalize/normalizer.hpp>
 #include <fixturegen/process/child_process.hpp>
 #include <fixturegen/process/sandbox.hpp>
+#include <fixturegen/process/sandbox_maker.hpp>
+#include <fixturegen/process/sandbox_remover.hpp>
 #include <fixturegen/regen/runner.hpp>
 
 #include <fmt/format.h>
@@ -55,6 +57,12 @@ std::string milliseconds_text(std::chrono::nanoseconds elapsed) {
   return fmt::format("{} ms", std::chrono::duration_cast<std::chrono::milliseconds>(elapsed).count());
 }
 
+// A step's time to a tenth of a ms: bench/regen_bench.sh sums these as the
+// engine's own time, and whole ms would drop ~0.5 ms per step.
+std::string elapsed_text(std::chrono::nanoseconds elapsed) {
+  return fmt::format("{:.1f} ms", std::chrono::duration<double, std::milli>(elapsed).count());
+}
+
 // The last `lines` lines of a stderr tail, indented, for a message.
 std::string last_lines(std::string_view text, std::size_t lines) {
   while (!text.empty() && text.back() == '\n') text.remove_suffix(1);
@@ -103,15 +111,18 @@ std::string scalar_text(json::Value value) {
 // The whole life of one POC run, with its log.
 class PocRunner {
 public:
-  PocRunner(const ResolvedPlan& plan, std::size_t index, const RunOptions& options)
-      : m_plan(plan), m_poc(plan.pocs[index]), m_options(options) {
+  // `remover`: where the used sandbox goes (null: removed before run() returns).
+  PocRunner(const ResolvedPlan& plan, std::size_t index, const RunOptions& options, process::SandboxRemover* remover)
+      : m_plan(plan), m_poc(plan.pocs[index]), m_options(options), m_remover(remover) {
     m_run.poc = index;
     m_run.firings.record_locations = options.record_rule_locations;
   }
 
-  PocRun run() {
+  // `sandbox`: the POC's fresh copy (made ahead by run_pocs), or the error
+  // making it gave.
+  PocRun run(Expected<process::Sandbox> sandbox) {
     const auto started = Clock::now();
-    execute();
+    execute(std::move(sandbox));
     m_run.duration = std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started);
     if (m_run.error) write_log();
     if (!m_run.ok()) m_run.captures.clear();
@@ -119,8 +130,7 @@ public:
   }
 
 private:
-  void execute() {
-    auto sandbox = process::Sandbox::create(m_poc.dir, m_poc.clean, m_options.sandbox_parent);
+  void execute(Expected<process::Sandbox> sandbox) {
     if (!sandbox) {
       Error error = std::move(sandbox).error();
       error.message = fmt::format("{}: cannot make its sandbox: {}", m_poc.name, error.message);
@@ -131,12 +141,17 @@ private:
       sandbox->keep();
       log::info("{}: sandbox kept at {}", m_poc.name, sandbox->root().string());
     }
+    run_steps(*sandbox);
+    if (m_remover) m_remover->remove_later(std::move(*sandbox));
+  }
+
+  void run_steps(const process::Sandbox& sandbox) {
     for (const Step& step : m_poc.steps) {
       if (interrupted()) {
         m_run.interrupted = true;
         return;
       }
-      if (!run_step(*sandbox, step)) return;
+      if (!run_step(sandbox, step)) return;
     }
   }
 
@@ -200,7 +215,7 @@ private:
       return false;
     }
     m_log += fmt::format("== step {} ({}): {}\n   {} after {}\n", step.number, step.where.to_string(), command,
-                         result->timed_out ? "timed out" : describe_end(*result), milliseconds_text(result->elapsed));
+                         result->timed_out ? "timed out" : describe_end(*result), elapsed_text(result->elapsed));
     m_log += fmt::format("-- stderr ({} bytes{}) --\n{}", result->stderr_total_bytes,
                          result->stderr_total_bytes > result->stderr_tail.size() ? ", the last part" : "", result->stderr_tail);
     if (!m_log.empty() && m_log.back() != '\n') m_log += '\n';
@@ -210,7 +225,7 @@ private:
     }
     const std::string target = step.capture.empty() ? "" : " -> " + m_poc.capture_file(step);
     log::info("{} step {}/{}: {}{} ({}, {})", m_poc.name, step.number, m_poc.steps.size(), process::shell_quote(shown), target,
-              result->timed_out ? "timed out" : describe_end(*result), milliseconds_text(result->elapsed));
+              result->timed_out ? "timed out" : describe_end(*result), elapsed_text(result->elapsed));
 
     if (result->timed_out) {
       fail_step(step, command, &*result,
@@ -219,11 +234,13 @@ private:
       return false;
     }
     if (result->stdout_overflow) {
-      fail_step(step, command, &*result, fmt::format("printed more than {} bytes on stdout", spec.max_stdout_bytes), "");
+      fail_step(step, command, &*result, fmt::format("printed more than {} bytes on stdout", spec.max_stdout_bytes),
+                "a capture that big is likely a loop in the engine: run the command above by hand to see what it prints");
       return false;
     }
     if (!result->exit_status) {
-      fail_step(step, command, &*result, describe_end(*result), "");
+      fail_step(step, command, &*result, describe_end(*result),
+                "the engine crashed: rerun the command above in a copy of the POC (regen --keep-sandboxes keeps one) to reproduce it");
       return false;
     }
     const int exit_code = *result->exit_status;
@@ -248,7 +265,8 @@ private:
       fail_step(step, command, &*result,
                 fmt::format("stdout is not one JSON document: {} (stdout starts: {})", error->to_string(),
                             process::shell_quote({out.substr(0, 80)})),
-                "");
+                "a captured step must print exactly one JSON document on stdout (logs belong on stderr): "
+                "run the command above by hand to see what it printed");
       return false;
     }
     for (const auto& [name, pointer] : step.bind) {
@@ -315,6 +333,7 @@ private:
   const ResolvedPlan& m_plan;
   const PocPlan& m_poc;
   const RunOptions& m_options;
+  process::SandboxRemover* m_remover;
   PocRun m_run;
   NamedValues m_bound;
   std::string m_log;
@@ -323,7 +342,9 @@ private:
 }  // namespace
 
 PocRun run_poc(const ResolvedPlan& plan, std::size_t poc, const RunOptions& options) {
-  return PocRunner(plan, poc, options).run();
+  const PocPlan& plan_of_poc = plan.pocs[poc];
+  return PocRunner(plan, poc, options, nullptr)
+      .run(process::Sandbox::create(plan_of_poc.dir, plan_of_poc.clean, options.sandbox_parent));
 }
 
 std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options) {
@@ -338,6 +359,16 @@ std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options
   };
   std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) { return duration_of(a) > duration_of(b); });
   std::atomic<std::size_t> next{0};
+  // Sandboxes are copied ahead, in `order`, and deleted behind, while POCs
+  // run (sandbox_maker.hpp, sandbox_remover.hpp): neither the copy nor the
+  // delete of one POC's sandbox waits between two POCs. Both are done before
+  // this returns.
+  process::SandboxRemover remover;
+  std::vector<process::SandboxRequest> requests;
+  requests.reserve(order.size());
+  for (const std::size_t k : order) requests.push_back({plan.pocs[plan.selected[k]].dir, plan.pocs[plan.selected[k]].clean});
+  const std::size_t threads = std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(plan.selected.size(), 1));
+  process::SandboxMaker maker(std::move(requests), options.sandbox_parent, threads);
   const auto worker = [&] {
     for (std::size_t n = next++; n < order.size(); n = next++) {
       const std::size_t k = order[n];
@@ -346,14 +377,14 @@ std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options
         runs[k].interrupted = true;
         continue;
       }
-      runs[k] = run_poc(plan, plan.selected[k], options);
+      runs[k] = PocRunner(plan, plan.selected[k], options, &remover).run(maker.take(n));
     }
   };
-  const std::size_t threads = std::clamp<std::size_t>(options.jobs, 1, std::max<std::size_t>(plan.selected.size(), 1));
   std::vector<std::thread> pool;
   for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
+  remover.finish();
   return runs;
 }
 

@@ -1,5 +1,6 @@
 #include <fixturegen/core/sha256.hpp>
 #include <fixturegen/io/file.hpp>
+#include <fixturegen/regen/pending.hpp>
 #include <fixturegen/regen/regen.hpp>
 #include <fixturegen/regen/status.hpp>
 
@@ -18,6 +19,7 @@ std::string_view capture_state_name(CaptureState state) {
     case CaptureState::Missing: return "missing";
     case CaptureState::Modified: return "modified";
     case CaptureState::Orphan: return "orphan";
+    case CaptureState::Pending: return "pending";
   }
   return "?";
 }
@@ -40,15 +42,21 @@ Expected<std::vector<CaptureStatus>> capture_status(const ResolvedPlan& plan) {
     for (const Step& step : poc.steps) {
       if (step.capture.empty()) continue;
       CaptureStatus status{poc.capture_file(step), poc.name, CaptureState::Current, ""};
-      const LockedCapture* entry = nullptr;
-      if (locked) {
-        for (const auto& capture : locked->captures) {
-          if (capture.file == status.file) entry = &capture;
-        }
-      }
+      const LockedCapture* record = locked ? locked->find(status.file) : nullptr;
+      // The committed capture's record; a capture that exists only as
+      // FILE.new has none yet.
+      const LockedCapture* entry = record && record->committed() ? record : nullptr;
       const fs::path path = plan.output_dir / status.file;
       std::error_code ec;
-      if (!entry) {
+      if (fs::exists(plan.output_dir / pending_file(status.file), ec)) {
+        status.state = CaptureState::Pending;
+        status.reason = record && record->pending
+                            ? fmt::format("regen --pending left {}: `fixturegen review`, then `accept` or `reject`",
+                                          pending_file(status.file))
+                            : fmt::format("{} is there, but regen --pending did not record it: `fixturegen review`, "
+                                          "then `accept` or `reject`",
+                                          pending_file(status.file));
+      } else if (!entry) {
         status.state = CaptureState::New;
         status.reason = locked ? "the step is new since the lock" : "the POC was never captured (not in the lock file)";
       } else if (!fs::exists(path, ec)) {

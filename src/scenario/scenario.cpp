@@ -1,12 +1,17 @@
 #include <fixturegen/scenario/scenario.hpp>
 
 #include <fixturegen/json/pointer.hpp>
+#include <fixturegen/json/python_writer.hpp>
+#include <fixturegen/scenario/discriminator.hpp>
 #include <fixturegen/scenario/instance_path.hpp>
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <array>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace fixturegen::scenario {
 namespace {
@@ -144,8 +149,9 @@ void read_annotations(json::Value root, Scenario& scenario, Problems& problems) 
     problems.add("/annotations", "must be an object: instance path -> annotation");
     return;
   }
-  static constexpr std::array<std::string_view, 10> kAllowed{
-      "enum", "map", "optional", "required", "nullable", "minimum", "maximum", "description", "format", "open"};
+  static constexpr std::array<std::string_view, 12> kAllowed{
+      "enum",   "map",  "optional", "required",      "nullable", "minimum", "maximum",
+      "signed", "open", "format",   "discriminator", "description"};
   for (json::Value::Member member : annotations->members()) {
     const std::string pointer = child("/annotations", member.key);
     std::vector<std::string> tokens;
@@ -173,10 +179,20 @@ void read_annotations(json::Value root, Scenario& scenario, Problems& problems) 
     annotation.required = read_flag(member.value, "required", pointer, problems);
     annotation.nullable = read_flag(member.value, "nullable", pointer, problems);
     annotation.open = read_flag(member.value, "open", pointer, problems);
+    annotation.signed_integers = read_flag(member.value, "signed", pointer, problems);
     annotation.minimum = read_number(member.value, "minimum", pointer, problems);
     annotation.maximum = read_number(member.value, "maximum", pointer, problems);
     annotation.description = read_string(member.value, "description", pointer, false, problems);
     annotation.format = read_string(member.value, "format", pointer, false, problems);
+    if (std::optional<json::Value> choice = member.value.find("discriminator")) {
+      if (choice->is_string())
+        annotation.discriminator = std::optional<std::string>(std::string(choice->as_string()));
+      else if (choice->is_bool() && !choice->as_bool())
+        annotation.discriminator = std::optional<std::string>();
+      else
+        problems.add(child(pointer, "discriminator"),
+                     "must be the name of the key that tells the kinds of this object apart, or false for none");
+    }
     scenario.annotations.push_back(std::move(annotation));
   }
 }
@@ -212,6 +228,72 @@ bool is_property_path(std::string_view path) {
 }
 
 // Annotations against what the variants actually contain.
+// Every value at instance path `path` in `root`: `*` is any array element,
+// or any member of an object whose own path is in `map_paths`.
+void values_at(json::Value root, std::string_view path, const PathSet& map_paths, std::vector<json::Value>& out) {
+  std::vector<std::string> tokens;
+  if (!json::split_pointer(path, tokens)) return;
+  std::vector<std::pair<json::Value, std::string>> level{{root, ""}};
+  for (const std::string& token : tokens) {
+    std::vector<std::pair<json::Value, std::string>> next;
+    for (const auto& [value, at] : level) {
+      const std::string here = child(at, token);
+      if (value.is_array() && token == "*") {
+        for (json::Value element : value.elements()) next.emplace_back(element, here);
+      } else if (value.is_object() && token == "*" && map_paths.contains(at)) {
+        for (const auto& member : value.members()) next.emplace_back(member.value, here);
+      } else if (value.is_object()) {
+        if (std::optional<json::Value> member = value.find(token)) next.emplace_back(*member, here);
+      }
+    }
+    level = std::move(next);
+  }
+  for (const auto& entry : level) out.push_back(entry.first);
+}
+
+// A value for a message: its JSON, cut at 80 bytes.
+std::string shown_value(json::Value value) {
+  std::string text = json::to_python_json(value);
+  while (!text.empty() && text.back() == '\n') text.pop_back();
+  if (text.size() > 80) text = text.substr(0, 77) + "...";
+  return text;
+}
+
+// An `enum`, `minimum` or `maximum` that an example breaks would compile to
+// a schema rejecting the very output it was written from (found by
+// fuzz_scenario): the author must fix one or the other. Null is exempt: a
+// null seen or `nullable` is added to the compiled enum and type.
+void check_annotation_values(const Scenario& scenario, const Annotation& annotation, const PathSet& map_paths,
+                             Problems& problems) {
+  if (!annotation.enum_values && !annotation.minimum && !annotation.maximum) return;
+  const std::string pointer = child("/annotations", annotation.path);
+  for (const Variant& variant : scenario.variants) {
+    std::vector<json::Value> values;
+    values_at(variant.value, annotation.path, map_paths, values);
+    for (json::Value value : values) {
+      if (value.is_null()) continue;
+      if (annotation.enum_values) {
+        const auto listed = annotation.enum_values->elements();
+        if (std::none_of(listed.begin(), listed.end(), [&](json::Value allowed) { return json::json_equal(allowed, value); })) {
+          problems.add(pointer, fmt::format("`enum` does not list {}, which variant \"{}\" has here; add it to the "
+                                            "enum or fix the example",
+                                            shown_value(value), variant.name));
+          return;
+        }
+      }
+      if (!value.is_number()) continue;
+      // Doubles: exact enough for a bound a person wrote next to an example.
+      if ((annotation.minimum && value.as_double() < annotation.minimum->as_double()) ||
+          (annotation.maximum && value.as_double() > annotation.maximum->as_double())) {
+        problems.add(pointer, fmt::format("variant \"{}\" has {} here, outside `minimum`/`maximum`; widen the "
+                                          "bound or fix the example",
+                                          variant.name, shown_value(value)));
+        return;
+      }
+    }
+  }
+}
+
 void check_against_variants(Scenario& scenario, Problems& problems) {
   for (const Variant& variant : scenario.variants) {
     if (!scenario.match.matches(variant.value)) {
@@ -229,6 +311,8 @@ void check_against_variants(Scenario& scenario, Problems& problems) {
   std::map<std::string, KindMask, std::less<>> kinds;
   for (const Variant& variant : scenario.variants) collect_instance_paths(variant.value, map_paths, paths, &kinds);
 
+  // Objects by path, collected only when a `discriminator` names a key.
+  std::optional<std::map<std::string, std::vector<ObjectOccurrence>, std::less<>>> occurrences;
   const KindMask object_bit = kind_bit(json::Kind::Object);
   const KindMask number_bits = kind_bit(json::Kind::Integer) | kind_bit(json::Kind::Float);
   for (const Annotation& annotation : scenario.annotations) {
@@ -243,8 +327,10 @@ void check_against_variants(Scenario& scenario, Problems& problems) {
     }
     if ((annotation.map || annotation.open) && !(found->second & object_bit))
       problems.add(pointer, "`map`/`open` apply to objects, but no variant has an object here");
-    if ((annotation.minimum || annotation.maximum) && !(found->second & number_bits))
-      problems.add(pointer, "`minimum`/`maximum` apply to numbers, but no variant has a number here");
+    if ((annotation.minimum || annotation.maximum || annotation.signed_integers) && !(found->second & number_bits))
+      problems.add(pointer, "`minimum`/`maximum`/`signed` apply to numbers, but no variant has a number here");
+    if (annotation.signed_integers && annotation.minimum)
+      problems.add(pointer, "`signed` drops the inferred minimum 0 and `minimum` sets one; keep one");
     if ((annotation.optional || annotation.required) && !is_property_path(annotation.path))
       problems.add(pointer, "`optional`/`required` apply to object properties; this path is the root, an "
                             "array element or a map member");
@@ -252,6 +338,24 @@ void check_against_variants(Scenario& scenario, Problems& problems) {
       problems.add(pointer, "`optional` and `required` contradict each other; keep one");
     if (annotation.path.empty() && annotation.description)
       problems.add(pointer, "the root's description is the file's top-level `description`; move it there");
+    check_annotation_values(scenario, annotation, map_paths, problems);
+    if (annotation.discriminator) {
+      if (!(found->second & object_bit) || annotation.map) {
+        problems.add(pointer, "`discriminator` applies to objects with properties, but no variant has one here "
+                              "(or it is a `map`)");
+      } else if (*annotation.discriminator) {
+        if (!occurrences) {
+          occurrences.emplace();
+          for (const Variant& variant : scenario.variants)
+            collect_object_occurrences(variant.value, map_paths, *occurrences);
+        }
+        auto at = occurrences->find(annotation.path);
+        if (at != occurrences->end()) {
+          if (std::optional<std::string> problem = discriminator_problem(at->second, **annotation.discriminator))
+            problems.add(child(pointer, "discriminator"), *problem + "; name a key every variant has here, or write false");
+        }
+      }
+    }
   }
 }
 

@@ -3,6 +3,7 @@
 #include <fixturegen/core/project_paths.hpp>
 #include <fixturegen/json/pointer.hpp>
 #include <fixturegen/json/python_writer.hpp>
+#include <fixturegen/scenario/discriminator.hpp>
 #include <fixturegen/scenario/instance_path.hpp>
 
 #include <fmt/format.h>
@@ -20,6 +21,7 @@ namespace {
 // Everything the variants say about one instance path, merged.
 struct Shape {
   KindMask kinds = 0;
+  bool negative = false;         // a number below zero was seen
   std::size_t object_count = 0;  // occurrences as an object
   struct Property {
     std::unique_ptr<Shape> shape;
@@ -39,6 +41,11 @@ public:
   // Recursion is bounded: scenario files are read with a depth limit.
   void merge(json::Value value, Shape& shape, const std::string& path) {
     shape.kinds |= bit(value.kind());
+    if (value.is_integer()) {
+      const json::IntegerText text = value.integer_text();
+      shape.negative = shape.negative || text.view().starts_with('-');
+    }
+    if (value.is_float()) shape.negative = shape.negative || value.as_double() < 0;
     if (value.is_array()) {
       for (json::Value element : value.elements()) {
         if (!shape.elements) shape.elements = std::make_unique<Shape>();
@@ -85,6 +92,7 @@ public:
   void end_object() { m_handler.end_object(); }
   void begin_array() { m_handler.begin_array(); }
   void end_array() { m_handler.end_array(); }
+  json::JsonHandler& handler() { return m_handler; }
   void member(std::string_view name, std::string_view text) {
     key(name);
     string(text);
@@ -94,9 +102,12 @@ private:
   json::JsonHandler& m_handler;
 };
 
+using OccurrencesByPath = std::map<std::string, std::vector<ObjectOccurrence>, std::less<>>;
+
 class Emitter {
 public:
-  Emitter(const Scenario& scenario, Out& out) : m_scenario(scenario), m_out(out) {}
+  Emitter(const Scenario& scenario, const OccurrencesByPath& occurrences, Out& out)
+      : m_scenario(scenario), m_occurrences(occurrences), m_out(out) {}
 
   // Writes the keywords for `shape` at `path` into the open object.
   // `with_description`: false at the root, whose header already wrote it.
@@ -138,6 +149,12 @@ public:
     if (annotation && annotation->minimum) {
       m_out.key("minimum");
       m_out.value(*annotation->minimum);
+    } else if ((shape.kinds & bit(json::Kind::Integer)) && !(shape.kinds & bit(json::Kind::Float)) &&
+               !shape.negative && !(annotation && annotation->signed_integers)) {
+      // Integers that are never negative in any example are counts, sizes
+      // and durations: a negative one is a bug (the engine's u64 fields).
+      m_out.key("minimum");
+      m_out.handler().integer_value("0", 0, true);
     }
     if (annotation && annotation->maximum) {
       m_out.key("maximum");
@@ -149,11 +166,13 @@ public:
         m_out.key("additionalProperties");
         child_schema(shape.elements.get(), path + "/*");
       } else {
-        emit_properties(shape, path);
+        const std::vector<std::string> required = required_keys(shape, path);
+        emit_properties(shape, path, required);
         if (!(annotation && annotation->open)) {
           m_out.key("additionalProperties");
           m_out.boolean(false);
         }
+        emit_discriminator(shape, path, annotation, required);
       }
     }
     if (shape.kinds & bit(json::Kind::Array)) {
@@ -169,33 +188,86 @@ private:
     m_out.end_object();
   }
 
-  void emit_properties(const Shape& shape, const std::string& path) const {
-    if (shape.order.empty()) return;
-    std::vector<std::string_view> required;
-    m_out.key("properties");
-    m_out.begin_object();
+  std::string child_path(const std::string& path, const std::string& key) const {
+    return path + "/" + json::escape_pointer_token(key);
+  }
+
+  // Keys in every occurrence of the object, adjusted by annotations; sorted.
+  std::vector<std::string> required_keys(const Shape& shape, const std::string& path) const {
+    std::vector<std::string> required;
     for (const std::string& key : shape.order) {
-      const Shape::Property& property = shape.properties.find(key)->second;
-      const std::string child_path = path + "/" + json::escape_pointer_token(key);
-      m_out.key(key);
-      child_schema(property.shape.get(), child_path);
-      const Annotation* annotation = m_scenario.annotation(child_path);
-      bool is_required = property.count == shape.object_count;
+      const Annotation* annotation = m_scenario.annotation(child_path(path, key));
+      bool is_required = shape.properties.find(key)->second.count == shape.object_count;
       if (annotation && annotation->optional) is_required = false;
       if (annotation && annotation->required) is_required = true;
       if (is_required) required.push_back(key);
     }
-    m_out.end_object();
     std::sort(required.begin(), required.end());
-    if (!required.empty()) {
-      m_out.key("required");
-      m_out.begin_array();
-      for (const std::string_view name : required) m_out.string(name);
-      m_out.end_array();
+    return required;
+  }
+
+  void emit_properties(const Shape& shape, const std::string& path, const std::vector<std::string>& required) const {
+    if (shape.order.empty()) return;
+    m_out.key("properties");
+    m_out.begin_object();
+    for (const std::string& key : shape.order) {
+      m_out.key(key);
+      child_schema(shape.properties.find(key)->second.shape.get(), child_path(path, key));
     }
+    m_out.end_object();
+    emit_string_list("required", required);
+  }
+
+  // Per-kind requirements (discriminator.hpp): one `if` the discriminator
+  // has this value `then` these keys are required, per value, under allOf.
+  void emit_discriminator(const Shape& shape, const std::string& path, const Annotation* annotation,
+                          const std::vector<std::string>& required) const {
+    auto found = m_occurrences.find(path);
+    if (found == m_occurrences.end()) return;
+    DiscriminatorHints hints;
+    if (annotation) hints.choice = annotation->discriminator;
+    hints.required = required;
+    for (const std::string& key : shape.order) {
+      const Annotation* property = m_scenario.annotation(child_path(path, key));
+      if (property && property->optional) hints.optional.push_back(key);
+      if (property && property->enum_values) hints.enumerated.push_back(key);
+    }
+    std::optional<Discriminator> discriminator = find_discriminator(found->second, hints);
+    if (!discriminator || discriminator->cases.empty()) return;
+    m_out.key("allOf");
+    m_out.begin_array();
+    for (const Discriminator::Case& one : discriminator->cases) {
+      m_out.begin_object();
+      m_out.key("if");
+      m_out.begin_object();
+      m_out.key("properties");
+      m_out.begin_object();
+      m_out.key(discriminator->key);
+      m_out.begin_object();
+      m_out.member("const", one.value);
+      m_out.end_object();
+      m_out.end_object();
+      emit_string_list("required", {discriminator->key});
+      m_out.end_object();
+      m_out.key("then");
+      m_out.begin_object();
+      emit_string_list("required", one.required);
+      m_out.end_object();
+      m_out.end_object();
+    }
+    m_out.end_array();
+  }
+
+  void emit_string_list(std::string_view name, const std::vector<std::string>& items) const {
+    if (items.empty()) return;
+    m_out.key(name);
+    m_out.begin_array();
+    for (const std::string& item : items) m_out.string(item);
+    m_out.end_array();
   }
 
   const Scenario& m_scenario;
+  const OccurrencesByPath& m_occurrences;
   Out& m_out;
 };
 
@@ -209,6 +281,11 @@ json::Document compile_schema(const Scenario& scenario) {
   Shape root;
   Merger merger(scenario);
   for (const Variant& variant : scenario.variants) merger.merge(variant.value, root, "");
+  PathSet map_paths;
+  for (const Annotation& annotation : scenario.annotations)
+    if (annotation.map) map_paths.insert(annotation.path);
+  OccurrencesByPath occurrences;
+  for (const Variant& variant : scenario.variants) collect_object_occurrences(variant.value, map_paths, occurrences);
 
   json::DocumentBuilder builder;
   Out out(builder);
@@ -220,7 +297,7 @@ json::Document compile_schema(const Scenario& scenario) {
   // scenario's own description, and takes its place.
   const Annotation* annotation = scenario.annotation("");
   out.member("description", annotation && annotation->description ? *annotation->description : scenario.description);
-  Emitter(scenario, out).emit(root, "", /*with_description=*/false);
+  Emitter(scenario, occurrences, out).emit(root, "", /*with_description=*/false);
   out.end_object();
   return builder.take();
 }

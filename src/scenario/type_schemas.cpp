@@ -4,7 +4,11 @@
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/scenario/schema_compiler.hpp>
 
+#include <fixturegen/json/pointer.hpp>
+
 #include <fmt/format.h>
+
+#include <charconv>
 
 #include <string_view>
 #include <system_error>
@@ -30,6 +34,47 @@ Error schema_compile_error(Error error, std::string message) {
   error.message = std::move(message);
   if (error.hint.empty()) error.hint = "fix the schema, or the scenario it was compiled from, and run again";
   return error;
+}
+
+// The value at `pointer` in `root`, if there is one.
+std::optional<json::Value> value_at(json::Value root, std::string_view pointer) {
+  std::vector<std::string> tokens;
+  if (!json::split_pointer(pointer, tokens)) return std::nullopt;
+  json::Value at = root;
+  for (const std::string& token : tokens) {
+    if (at.is_object()) {
+      std::optional<json::Value> member = at.find(token);
+      if (!member) return std::nullopt;
+      at = *member;
+    } else if (at.is_array()) {
+      std::size_t index = 0;
+      if (std::from_chars(token.data(), token.data() + token.size(), index).ec != std::errc() ||
+          index >= at.size())
+        return std::nullopt;
+      auto element = at.elements().begin();
+      for (std::size_t i = 0; i < index; ++i) ++element;
+      at = *element;
+    } else {
+      return std::nullopt;
+    }
+  }
+  return at;
+}
+
+// A per-kind requirement (schema_compiler.hpp: `if` KEY is VALUE `then`
+// required) says which kind required the key: " (required when \"name\" is
+// \"row_count\")"; nothing for any other violation.
+std::string kind_condition(json::Value schema, const schema::Violation& violation) {
+  constexpr std::string_view kThen = "/then/required";
+  if (violation.kind != schema::ViolationKind::Required || !violation.schema_pointer.ends_with(kThen)) return {};
+  const std::string_view branch =
+      std::string_view(violation.schema_pointer).substr(0, violation.schema_pointer.size() - kThen.size());
+  std::optional<json::Value> properties = value_at(schema, std::string(branch) + "/if/properties");
+  if (!properties || !properties->is_object() || properties->size() != 1) return {};
+  const json::Value::Member only = *properties->members().begin();
+  std::optional<json::Value> value = only.value.find("const");
+  if (!value || !value->is_string()) return {};
+  return fmt::format(" (required when \"{}\" is \"{}\")", only.key, value->as_string());
 }
 
 }  // namespace
@@ -170,8 +215,10 @@ Expected<CaptureCheck> TypeSchemas::check(json::Value capture, bool strict) {
   }
   Expected<std::vector<schema::Violation>> violations = (*validator)->validate(capture);
   if (!violations) return std::move(violations).error();
+  const std::shared_ptr<const json::Document> compiled = m_dir ? nullptr : m_store->find(schema_id(*result.type));
   for (schema::Violation& violation : *violations) {
     if (!is_not_allowed_violation(violation)) {
+      if (compiled) violation.message += kind_condition(compiled->root(), violation);
       result.errors.push_back(std::move(violation));
       continue;
     }

@@ -6,9 +6,7 @@
 # schemas, and carry every JSON Pointer of the real captures (shape figure).
 #
 # The corpus checked is the committed fixtures_generated/, after proving the
-# double reproduces it byte for byte (`fixturegen regen --check`); without a
-# committed corpus, a fresh `fixturegen regen` (and --check of it); without
-# regen in the binary, the stop-gap tests/double/run_plan.py.
+# double reproduces it byte for byte (`fixturegen regen --check`).
 # Usage: double_pocs.sh ROCKY_DOUBLE DUCKDB FIXTUREGEN SHAPE_COMPARE SOURCE_DIR
 set -uo pipefail
 double=$(realpath "${1:?}"); duckdb=$(realpath "${2:?}"); fixturegen=$(realpath "${3:?}"); shape=$(realpath "${4:?}"); src=$(realpath "${5:?}")
@@ -22,51 +20,18 @@ if ((${#pocs[@]} == 9)); then ok "nine POCs"; else bad "expected 9 POCs, found $
 # The POC directories must be left as they were.
 before=$(cd "$src/pocs" && find . -type f -exec sha256sum {} + | sort)
 
-help=$("$fixturegen" --help 2>/dev/null)
-if grep -Eq "^ +regen " <<<"$help" && [[ -f $src/fixturegen.toml && -d $src/fixtures_generated ]]; then
-  # The committed corpus: the double must reproduce it byte for byte
-  # (regen --check captures into a temporary dir and writes nothing).
-  if (cd "$src" && "$fixturegen" regen --check -j 2 --engine "$double" --tool "duckdb=$duckdb") \
-       >"$tmp/check.out" 2>"$tmp/check.err"; then
-    ok "the double reproduces the committed fixtures_generated/ (regen --check)"
-  else
-    bad "regen --check against the committed corpus:"; tail -n 30 "$tmp/check.out" "$tmp/check.err"
-  fi
-  mkdir -p "$tmp/corpus" && cp -r "$src/fixtures_generated/." "$tmp/corpus/"
-  rm -f "$tmp/corpus/README.md"
-elif grep -Eq "^ +regen " <<<"$help"; then
-  # fixturegen regen: the POCs copied beside a fixturegen.toml that names the
-  # double as the engine; captures are normalized in process (rocky-current).
-  mkdir -p "$tmp/project" && cp -r "$src/pocs" "$tmp/project/"
-  {
-    echo 'output = "corpus"'
-    echo 'pocs = ['
-    for p in "${pocs[@]}"; do echo "  \"$p\","; done
-    echo ']'
-    printf '\n[engine]\ncommand = "%s"\n\n[tools]\nduckdb = "%s"\n\n[normalize]\nprofile = "rocky-current"\n' "$double" "$duckdb"
-  } >"$tmp/project/fixturegen.toml"
-  if (cd "$tmp/project" && "$fixturegen" regen -j 2) >"$tmp/regen.out" 2>"$tmp/regen.err"; then
-    ok "fixturegen regen: $(grep 'regen:' "$tmp/regen.err" | tail -n 1 | sed 's/^fixturegen: //')"
-  else
-    bad "fixturegen regen failed:"; tail -n 30 "$tmp/regen.err"
-  fi
-  if (cd "$tmp/project" && "$fixturegen" regen --check -j 2) >"$tmp/check.out" 2>"$tmp/check.err"; then
-    ok "a second capture equals the first (regen --check)"
-  else
-    bad "regen --check: the double is not deterministic after normalization:"; tail -n 30 "$tmp/check.out" "$tmp/check.err"
-  fi
-  mv "$tmp/project/corpus" "$tmp/corpus"
+# The committed corpus: the double must reproduce it byte for byte
+# (regen --check captures into a temporary dir and writes nothing). That a
+# fresh capture in a scratch copy equals it is regen_corpus.sh's part.
+if [[ -f $src/fixturegen.toml && -d $src/fixtures_generated ]]; then ok "a committed corpus"; else bad "no fixturegen.toml or fixtures_generated/ in $src"; fi
+if (cd "$src" && "$fixturegen" regen --check -j 2 --engine "$double" --tool "duckdb=$duckdb") \
+     >"$tmp/check.out" 2>"$tmp/check.err"; then
+  ok "the double reproduces the committed fixtures_generated/ (regen --check)"
 else
-  # STOP-GAP until regen is in this tree: the same plan run by a small script.
-  if python3 "$src/tests/double/run_plan.py" --engine "$double" --tool "duckdb=$duckdb" --out "$tmp/corpus" \
-       "${pocs[@]/#/$src/}" 2>"$tmp/plan.err"; then
-    ok "every step of every POC (stop-gap runner)"
-  else
-    bad "a step failed:"; cat "$tmp/plan.err"
-  fi
-  "$fixturegen" normalize --in-place --profile rocky-current $(find "$tmp/corpus" -name '*.json') 2>"$tmp/norm.err" \
-    && ok "captures normalize (rocky-current)" || { bad "normalize"; cat "$tmp/norm.err"; }
+  bad "regen --check against the committed corpus:"; tail -n 30 "$tmp/check.out" "$tmp/check.err"
 fi
+mkdir -p "$tmp/corpus" && cp -r "$src/fixtures_generated/." "$tmp/corpus/"
+rm -f "$tmp/corpus/README.md"
 count=$(find "$tmp/corpus" -name '*.json' | wc -l)
 if [[ $count == 40 ]]; then ok "40 captures"; else bad "expected 40 captures, got $count"; fi
 after=$(cd "$src/pocs" && find . -type f -exec sha256sum {} + | sort)

@@ -23,5 +23,19 @@ case "$1" in
   echo) shift; out='{"args":['; sep=''
         for a in "$@"; do out+="$sep$(json_string "$a")"; sep=','; done
         echo "$out]}" ;;
+  # Fault modes for fault_matrix.sh.
+  cat-file) cat "$2" ;;                   # a payload file of the POC, verbatim
+  empty) echo "error: no such model" >&2 ;;
+  truncated) printf '{"command":"compile","models":["a",' ;;
+  json-exit) echo '{"command":"compile","models":["a","b"]}'; exit "$2" ;;
+  huge)  # $2 MB of one JSON array of 1 KB strings
+    row=$(printf '"%01020d",' 0)
+    printf '['; for ((i = 0; i < $2 * 1024; i++)); do printf '%s' "$row"; done; printf '"end"]\n' ;;
+  stderr-flood)  # $2 MB on stderr, then a normal document
+    line=$(printf '%01023d' 0)
+    for ((i = 0; i < $2 * 1024; i++)); do printf '%s\n' "$line"; done >&2
+    echo '{"command":"compile","models":["a","b"]}' ;;
+  hang-with-child)  # a child in the same process group must die with it; $2 names it for pgrep
+    (exec -a "fake-rocky-child-$2" sleep 987654) & sleep 987654 ;;
   *) echo "error: unknown command '$1'" >&2; exit 2 ;;
 esac

@@ -288,6 +288,33 @@ TEST_CASE("io::StagedWrites commit names the file that failed, counts the rest a
   CHECK(writes.staged() == 0);
 }
 
+TEST_CASE("io::StagedWrites commit with StopAtFirstFailure leaves everything after a failure as it was") {
+  test::ScratchDir dir;
+  std::vector<fs::path> files;
+  for (int i = 1; i <= 4; ++i) {
+    files.push_back(dir.path() / fmt::format("f{}.json", i));
+    test::write_text(files.back(), "old\n");
+  }
+  io::StagedWrites writes;
+  for (std::size_t i = 0; i < 3; ++i) REQUIRE(*writes.stage(files[i], "new\n"));
+  REQUIRE(*writes.stage_removal(files[3]));
+  fs::remove(files[1]);
+  fs::create_directories(files[1] / "inside");  // its rename fails (EISDIR)
+
+  const io::CommitReport report = writes.commit(io::CommitPolicy::StopAtFirstFailure);
+  REQUIRE(report.files.size() == 4);
+  CHECK(report.files[0].action == io::FileAction::Written);
+  CHECK(report.files[1].action == io::FileAction::Failed);
+  CHECK(report.files[2].action == io::FileAction::Failed);
+  CHECK(report.files[3].action == io::FileAction::Failed);
+  REQUIRE(report.files[3].error.has_value());
+  CHECK_THAT(report.files[3].error->message, Catch::Contains("not attempted"));
+  CHECK(test::read_text(files[0]) == "new\n");
+  CHECK(test::read_text(files[2]) == "old\n");
+  CHECK(test::read_text(files[3]) == "old\n");  // its removal was not made either
+  CHECK(names_in(dir.path()) == std::vector<std::string>{"f1.json", "f2.json", "f3.json", "f4.json"});
+}
+
 TEST_CASE("io::StagedWrites removes at commit only, in the same batch as the writes (issue 6.8)") {
   test::ScratchDir dir;
   const auto keep = dir.path() / "keep.json";

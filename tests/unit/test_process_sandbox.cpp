@@ -3,6 +3,8 @@
 
 #include <fixturegen/process/child_process.hpp>
 #include <fixturegen/process/sandbox.hpp>
+#include <fixturegen/process/sandbox_maker.hpp>
+#include <fixturegen/process/sandbox_remover.hpp>
 
 #include "support.hpp"
 
@@ -335,4 +337,85 @@ TEST_CASE("process::Sandbox and run_child serve several POC threads at once") {
   for (const auto& entry : fs::directory_iterator(scratch.path())) {
     CHECK(entry.path().filename().string().rfind("fixturegen-", 0) != 0);  // no sandbox left
   }
+}
+
+namespace {
+
+std::size_t sandboxes_in(const fs::path& dir) {
+  std::size_t count = 0;
+  for (const auto& entry : fs::directory_iterator(dir)) {
+    if (entry.path().filename().string().rfind("fixturegen-", 0) == 0) ++count;
+  }
+  return count;
+}
+
+}  // namespace
+
+TEST_CASE("process::SandboxMaker hands out each POC's own fresh copy, in any order, and cleans up the rest") {
+  ScratchDir scratch;
+  const fs::path poc_a = make_poc(scratch.path() / "a");
+  const fs::path other = scratch.path() / "b" / "other";
+  fs::create_directories(other);
+  write_text(other / "rocky.toml", "other\n");
+  const fs::path parent = scratch.path() / "sandboxes";
+  fs::create_directories(parent);
+  {
+    process::SandboxMaker maker({{poc_a, kClean}, {other, {}}, {poc_a, kClean}, {other, {}}}, parent, 1);
+    auto second = maker.take(1);  // before 0: made here or by the maker, either way its own copy
+    REQUIRE(second);
+    CHECK(read_text(second->path() / "rocky.toml") == "other\n");
+    auto first = maker.take(0);
+    REQUIRE(first);
+    CHECK(read_text(first->path() / "rocky.toml") == "[pipeline]\nname = \"x\"\n");
+    CHECK_FALSE(fs::exists(first->path() / ".rocky-state.redb"));  // `clean` applies
+    CHECK(first->root() != second->root());
+    auto again = maker.take(0);
+    REQUIRE_FALSE(again);
+    CHECK(again.error().kind == ErrorKind::Internal);
+    auto out_of_range = maker.take(4);
+    CHECK_FALSE(out_of_range);
+    // Index 2 may be made ahead (ahead = 1 past the highest taken); 3 is never taken.
+  }
+  CHECK(sandboxes_in(parent) == 0);  // taken ones by their owners, the rest by the maker
+}
+
+TEST_CASE("process::SandboxMaker reports a POC that cannot be copied as that POC's error") {
+  ScratchDir scratch;
+  const fs::path parent = scratch.path() / "sandboxes";
+  fs::create_directories(parent);
+  process::SandboxMaker maker({{scratch.path() / "missing", {}}}, parent, 2);
+  auto made = maker.take(0);
+  REQUIRE_FALSE(made);
+  CHECK(made.error().kind == ErrorKind::Config);
+  CHECK(made.error().message.find("missing") != std::string::npos);
+  CHECK(sandboxes_in(parent) == 0);
+}
+
+TEST_CASE("process::SandboxRemover removes what it is given by finish(), and leaves kept ones") {
+  ScratchDir scratch;
+  const fs::path poc = make_poc(scratch.path() / "poc");
+  const fs::path parent = scratch.path() / "sandboxes";
+  fs::create_directories(parent);
+  const auto before = snapshot(poc);
+  process::SandboxRemover remover;
+  fs::path kept_root;
+  for (int round = 0; round < 2; ++round) {  // usable again after finish()
+    for (int i = 0; i < 3; ++i) {
+      auto sandbox = process::Sandbox::create(poc, kClean, parent);
+      REQUIRE(sandbox);
+      write_text(sandbox->path() / "state.db", "dirtied by a step\n");
+      fs::permissions(sandbox->path() / "models", fs::perms(0555), fs::perm_options::replace);
+      remover.remove_later(std::move(*sandbox));
+    }
+    remover.finish();
+    CHECK(sandboxes_in(parent) == 0);
+  }
+  auto kept = process::Sandbox::create(poc, kClean, parent);
+  REQUIRE(kept);
+  kept->keep();
+  kept_root = kept->root();
+  remover.remove_later(std::move(*kept));
+  remover.finish();
+  CHECK(fs::is_directory(kept_root));
+  CHECK(snapshot(poc) == before);
 }

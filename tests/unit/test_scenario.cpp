@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <optional>
 #include <string>
 
 namespace fs = std::filesystem;
@@ -114,6 +115,23 @@ TEST_CASE("scenario::parse_scenario") {
     CHECK_THAT(problem(scenario), Catch::Contains("/match: missing required key \"command\""));
   }
 
+  SECTION("an annotation an example breaks (found by fuzz_scenario)") {
+    // The compiled schema would reject the example it was written from.
+    auto scenario = valid_scenario();
+    scenario["variants"]["two"]["items"] = {{{"kind", "c"}}};
+    CHECK_THAT(problem(scenario), Catch::Contains("/annotations/~1items~1*~1kind: `enum` does not list \"c\", which "
+                                                  "variant \"two\" has here; add it to the enum or fix the example"));
+    scenario = valid_scenario();
+    scenario["variants"]["one"]["by_name"]["y"] = {{"size", -2}};
+    CHECK_THAT(problem(scenario), Catch::Contains("/annotations/~1by_name~1*~1size: variant \"one\" has -2 here, "
+                                                  "outside `minimum`/`maximum`"));
+    // null is exempt (a null seen is added to the compiled enum), and so are non-numbers for bounds.
+    scenario = valid_scenario();
+    scenario["variants"]["two"]["items"] = {{{"kind", nullptr}}};
+    scenario["variants"]["two"]["by_name"]["z"] = {{"size", "big"}};
+    CHECK(parse(scenario));
+  }
+
   SECTION("annotation paths must match something") {
     auto scenario = valid_scenario();
     scenario["annotations"]["/items/0/kind"] = {{"description", "x"}};
@@ -149,6 +167,36 @@ TEST_CASE("scenario::parse_scenario") {
     scenario = valid_scenario();
     scenario["annotations"]["/command"] = {{"nullable", "yes"}};
     CHECK_THAT(problem(scenario), Catch::Contains("must be true or false"));
+  }
+
+  SECTION("discriminator and signed annotations must fit what is there") {
+    auto scenario = valid_scenario();
+    scenario["annotations"]["/items/*"] = {{"discriminator", "kind"}};
+    auto parsed = parse(scenario);
+    REQUIRE(parsed);
+    CHECK(parsed->annotation("/items/*")->discriminator == std::optional<std::string>("kind"));
+    scenario["annotations"]["/items/*"] = {{"discriminator", false}};
+    parsed = parse(scenario);
+    REQUIRE(parsed);
+    REQUIRE(parsed->annotation("/items/*")->discriminator);
+    CHECK_FALSE(*parsed->annotation("/items/*")->discriminator);
+    scenario["annotations"]["/items/*"] = {{"discriminator", true}};
+    CHECK_THAT(problem(scenario), Catch::Contains("/annotations/~1items~1*/discriminator: must be the name of the key"));
+    scenario["annotations"]["/items/*"] = {{"discriminator", "size"}};
+    CHECK_THAT(problem(scenario), Catch::Contains("the discriminator \"size\" must be a string in every object") &&
+                                      Catch::Contains("1 of the 1 objects the variants show here lack it"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/command"] = {{"discriminator", "x"}};
+    CHECK_THAT(problem(scenario), Catch::Contains("`discriminator` applies to objects"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/by_name"]["discriminator"] = false;
+    CHECK_THAT(problem(scenario), Catch::Contains("`discriminator` applies to objects"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/command"] = {{"signed", true}};
+    CHECK_THAT(problem(scenario), Catch::Contains("`minimum`/`maximum`/`signed` apply to numbers"));
+    scenario = valid_scenario();
+    scenario["annotations"]["/by_name/*/size"]["signed"] = true;
+    CHECK_THAT(problem(scenario), Catch::Contains("keep one"));
   }
 
   SECTION("every variant is matched by the file's rule") {

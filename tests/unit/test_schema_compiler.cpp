@@ -1,4 +1,5 @@
 #include <fixturegen/json/document.hpp>
+#include <fixturegen/scenario/discriminator.hpp>
 #include <fixturegen/scenario/scenario.hpp>
 #include <fixturegen/scenario/scenario_set.hpp>
 #include <fixturegen/scenario/schema_compiler.hpp>
@@ -223,4 +224,131 @@ TEST_CASE("scenario::TypeSchemas from a directory honours each file's $schema (i
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().kind == fixturegen::ErrorKind::Config);
   CHECK_THAT(unknown.error().message, Catch::Contains("plan.schema.json") && Catch::Contains("draft-04"));
+}
+
+namespace {
+
+// Checks one capture against the schema compiled from `variants`/`annotations`.
+fixturegen::scenario::CaptureCheck check_against(const std::string& variants, const std::string& annotations,
+                                                 const std::string& capture) {
+  auto set = fixturegen::scenario::ScenarioSet::from_scenarios({make(variants, annotations)});
+  REQUIRE(set);
+  auto schemas = fixturegen::scenario::TypeSchemas::from_scenarios(*set);
+  REQUIRE(schemas);
+  fixturegen::json::Document document;
+  REQUIRE_FALSE(fixturegen::json::Document::parse(capture, document));
+  auto result = schemas->check(document.root(), /*strict=*/true);
+  REQUIRE(result);
+  return *result;
+}
+
+// Checks of two kinds, each shown twice: row counts carry both counts,
+// freshness checks the lag; `note` varies within a kind.
+const std::string kChecks = R"({
+  "a": {"command": "t", "checks": [{"kind": "row_count", "source": 1, "target": 1},
+                                   {"kind": "freshness", "lag": 3, "note": "late"}]},
+  "b": {"command": "t", "checks": [{"kind": "row_count", "source": 2, "target": 2, "note": "x"},
+                                   {"kind": "freshness", "lag": 0}]}})";
+
+}  // namespace
+
+TEST_CASE("scenario::find_discriminator detection") {
+  using fixturegen::scenario::DiscriminatorHints;
+  using fixturegen::scenario::ObjectOccurrence;
+  auto occurrence = [](std::vector<std::pair<std::string, std::string>> members) {
+    ObjectOccurrence o;
+    for (auto& [key, value] : members) {
+      o.keys.push_back(key);
+      if (!value.empty()) o.strings.emplace(key, value);  // "" here: not a string
+    }
+    return o;
+  };
+  const std::vector<ObjectOccurrence> checks{
+      occurrence({{"kind", "row_count"}, {"name", "a"}, {"source", ""}, {"target", ""}}),
+      occurrence({{"kind", "freshness"}, {"name", "b"}, {"lag", ""}}),
+      occurrence({{"kind", "row_count"}, {"name", "c"}, {"source", ""}, {"target", ""}, {"note", "n"}}),
+      occurrence({{"kind", "freshness"}, {"name", "d"}, {"lag", ""}})};
+  DiscriminatorHints hints;
+  hints.required = {"kind", "name"};
+
+  SECTION("the key whose values partition the other keys' presence") {
+    auto found = fixturegen::scenario::find_discriminator(checks, hints);
+    REQUIRE(found);
+    CHECK(found->key == "kind");  // `name` never repeats: an identifier, not a kind
+    REQUIRE(found->cases.size() == 2);
+    CHECK(found->cases[0].value == "row_count");
+    CHECK(found->cases[0].required == std::vector<std::string>{"source", "target"});  // not `note`
+    CHECK(found->cases[1].value == "freshness");
+    CHECK(found->cases[1].required == std::vector<std::string>{"lag"});
+  }
+  SECTION("annotated optional keys are never required per kind") {
+    hints.optional = {"target"};
+    auto found = fixturegen::scenario::find_discriminator(checks, hints);
+    REQUIRE(found);
+    CHECK(found->cases[0].required == std::vector<std::string>{"source"});
+  }
+  SECTION("every value seen once backs nothing, unless annotated") {
+    const std::vector<ObjectOccurrence> singles(checks.begin(), checks.begin() + 2);
+    CHECK_FALSE(fixturegen::scenario::find_discriminator(singles, hints));
+    hints.choice = std::optional<std::string>("kind");
+    auto forced = fixturegen::scenario::find_discriminator(singles, hints);
+    REQUIRE(forced);
+    CHECK(forced->key == "kind");
+    CHECK(forced->cases.size() == 2);
+  }
+  SECTION("values that are not kind names (versions, sentences) are data") {
+    std::vector<ObjectOccurrence> versions = checks;
+    for (ObjectOccurrence& o : versions) o.strings["kind"] += ".1";
+    CHECK_FALSE(fixturegen::scenario::find_discriminator(versions, hints));
+  }
+  SECTION("`discriminator: false` turns detection off") {
+    hints.choice = std::optional<std::string>();
+    CHECK_FALSE(fixturegen::scenario::find_discriminator(checks, hints));
+  }
+  SECTION("a key some occurrence lacks, or has as a non-string, cannot discriminate") {
+    CHECK_FALSE(fixturegen::scenario::discriminator_problem(checks, "kind"));
+    CHECK_THAT(*fixturegen::scenario::discriminator_problem(checks, "note"), Catch::Contains("3 of the 4 objects"));
+    CHECK_THAT(*fixturegen::scenario::discriminator_problem(checks, "source"),
+               Catch::Contains("2 of the 4 objects the variants show here lack it and 2 of the 4 have another type"));
+  }
+}
+
+TEST_CASE("scenario::compile_schema per-kind requirements") {
+  SECTION("compiled as if/then on the discriminator's value, after additionalProperties") {
+    OrderedJson schema = OrderedJson::parse(compile_schema_text(make(kChecks)));
+    OrderedJson items = schema["properties"]["checks"]["items"];
+    std::vector<std::string> keys;
+    for (auto& item : items.items()) keys.push_back(item.key());
+    CHECK(keys == std::vector<std::string>{"type", "properties", "required", "additionalProperties", "allOf"});
+    CHECK(items["required"] == OrderedJson({"kind"}));
+    CHECK(items["allOf"] == OrderedJson::parse(R"([
+      {"if": {"properties": {"kind": {"const": "row_count"}}, "required": ["kind"]}, "then": {"required": ["source", "target"]}},
+      {"if": {"properties": {"kind": {"const": "freshness"}}, "required": ["kind"]}, "then": {"required": ["lag"]}}])"));
+  }
+  SECTION("a kind's keys are required for that kind only; unknown kinds are free") {
+    CHECK(check_against(kChecks, "{}", R"({"command": "t", "checks": [{"kind": "freshness", "lag": 1}]})").valid());
+    auto missing = check_against(kChecks, "{}", R"({"command": "t", "checks": [{"kind": "row_count", "target": 1}]})");
+    REQUIRE(missing.errors.size() == 1);
+    CHECK(missing.errors[0].instance_pointer == "/checks/0");
+    CHECK(missing.errors[0].message == "missing required property \"source\" (required when \"kind\" is \"row_count\")");
+    CHECK_THAT(missing.errors[0].schema_pointer, Catch::EndsWith("/allOf/0/then/required"));
+    CHECK(check_against(kChecks, "{}", R"({"command": "t", "checks": [{"kind": "volume", "note": "n"}]})").valid());
+  }
+  SECTION("`discriminator: false` compiles no allOf") {
+    Json schema = compile(kChecks, R"({"/checks/*": {"discriminator": false}})");
+    CHECK_FALSE(schema["properties"]["checks"]["items"].contains("allOf"));
+  }
+}
+
+TEST_CASE("scenario::compile_schema never-negative integers") {
+  Json schema = compile(R"({"a": {"command": "t", "count": 0, "delta": 3, "ratio": 0.5, "mixed": 1, "s": 2},
+                            "b": {"command": "t", "count": 7, "delta": -2, "ratio": 2, "mixed": 1.5, "s": 4}})",
+                        R"({"/s": {"signed": true}})");
+  CHECK(schema["properties"]["count"]["minimum"] == 0);     // only ever 0 or more
+  CHECK_FALSE(schema["properties"]["delta"].contains("minimum"));  // an example is negative
+  CHECK_FALSE(schema["properties"]["ratio"].contains("minimum"));  // a number, not an integer
+  CHECK_FALSE(schema["properties"]["mixed"].contains("minimum"));
+  CHECK_FALSE(schema["properties"]["s"].contains("minimum"));      // annotated signed
+  CHECK(compile(R"({"a": {"command": "t", "n": 1}, "b": {"command": "t", "n": 2}})", R"({"/n": {"minimum": 1}})")
+            ["properties"]["n"]["minimum"] == 1);  // an annotated minimum wins
 }

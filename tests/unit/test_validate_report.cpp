@@ -101,3 +101,29 @@ TEST_CASE("cli reports: a file that could not be checked is an error, not a fail
   CHECK(json.find("\"kind\": \"config\"") != std::string::npos);
   CHECK(json.find("\"status\": \"error\"") != std::string::npos);
 }
+
+TEST_CASE("cli::locate_violations places each violation at its value; whole-file problems stay unplaced") {
+  FileResult result;
+  result.path = "caps/run.json";
+  result.schema_file = "schemas/run.schema.json";
+  result.errors.push_back(schema::Violation{"/b/1", "/properties/b/items/type", "expected integer"});
+  result.errors.push_back(schema::Violation{"", "", "no output type matches command \"x\""});
+  result.errors.push_back(schema::Violation{"/gone", "/required", "missing"});
+  result.warnings.push_back(schema::Violation{"/extra", "/additionalProperties", "not allowed"});
+  locate_violations("{\"a\": \"\xc3\xa9\",\n \"b\": [1, \"two\"],\n \"extra\": 0}", result);
+  REQUIRE(result.error_positions.size() == 3);
+  REQUIRE(result.warning_positions.size() == 1);
+  REQUIRE(result.error_positions[0]);
+  CHECK(result.error_positions[0]->line == 2);
+  CHECK(result.error_positions[0]->column == 11);
+  CHECK_FALSE(result.error_positions[1]);  // no value to point at
+  CHECK_FALSE(result.error_positions[2]);  // the pointer names nothing in the text
+  REQUIRE(result.warning_positions[0]);
+  CHECK(result.warning_positions[0]->line == 3);
+  const std::string text = text_file(result);
+  CHECK(text.find("  caps/run.json:2:11: /b/1: expected integer  [schema: schemas/run.schema.json#/properties/b/items/type]\n") !=
+        std::string::npos);
+  CHECK(text.find("  no output type matches command \"x\"\n") != std::string::npos);
+  CHECK(text.find("  /gone: missing") != std::string::npos);
+  CHECK(text.find("  caps/run.json:3:11: warning: /extra: not allowed") != std::string::npos);
+}

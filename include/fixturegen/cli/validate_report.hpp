@@ -1,6 +1,7 @@
 #pragma once
 
 #include <fixturegen/core/error.hpp>
+#include <fixturegen/json/source_position.hpp>
 #include <fixturegen/scenario/coverage.hpp>
 #include <fixturegen/scenario/engine_compare.hpp>
 #include <fixturegen/schema/validator.hpp>
@@ -25,10 +26,19 @@ struct FileResult {
   std::vector<schema::Violation> warnings;
   std::string schema_file;    // the schema its pointers refer to, once typed
   std::optional<Error> error; // set: the file could not be checked
+  // Where each violation's value stands in the file, parallel to `errors`
+  // and `warnings` (locate_violations); empty or nullopt: not known.
+  std::vector<std::optional<json::SourcePosition>> error_positions;
+  std::vector<std::optional<json::SourcePosition>> warning_positions;
 
   enum class Status { Passed, Failed, Error };
   Status status() const { return error ? Status::Error : errors.empty() ? Status::Passed : Status::Failed; }
 };
+
+// Fills error_positions and warning_positions from the capture's text.
+// Called only for a capture with violations: the tape keeps no positions,
+// so this re-scans `text` once for all its pointers (json/source_position.hpp).
+void locate_violations(std::string_view text, FileResult& result);
 
 struct ValidateSummary {
   std::size_t passed = 0;
@@ -40,7 +50,9 @@ struct ValidateSummary {
 };
 
 // One capture in the text report: "ok   PATH  (TYPE)", "FAIL ..." or
-// "ERROR ..." and its violations, indented. Names and messages have their
+// "ERROR ..." and its violations, indented, each as
+// "PATH:LINE:COLUMN: POINTER: MESSAGE  [schema: FILE#POINTER]" (the
+// position left out when unknown; columns count code points). Names and messages have their
 // control characters escaped, so a hostile file name cannot move the cursor
 // or fake a line.
 std::string text_file(const FileResult& result);

@@ -1,11 +1,9 @@
 #pragma once
 
 // Pending captures: `regen --pending` writes a new capture beside the
-// committed one as NAME.json.new instead of replacing it. `fixturegen
-// review` shows their semantic diffs; `accept` promotes them over NAME.json
-// and `reject` deletes them, each atomically (io::StagedWrites): nothing
-// changes before the commit, so an interrupt while reading leaves every file
-// as it was. The lock file is not touched here.
+// committed one as NAME.json.new instead of replacing it. Here: finding and
+// selecting them, and the two sides `fixturegen review` diffs. Accepting
+// and rejecting them, together with the lock file, is regen/pending.hpp.
 
 #include <fixturegen/core/error.hpp>
 #include <fixturegen/diff/capture_tree.hpp>
@@ -59,22 +57,5 @@ public:
 private:
   std::vector<PendingCapture> m_pending;
 };
-
-struct PendingOutcome {
-  std::size_t promoted = 0;  // accept: targets written (or already equal) and .new removed
-  std::size_t removed = 0;   // reject: .new files deleted
-};
-
-// Promotes each pending capture over its target. Every .new file is read
-// and checked to be JSON first (a half-written one is refused, nothing
-// changes); the targets are then committed in one batch, and only the .new
-// files whose target was written are removed, in a second batch — so a
-// failed write never loses its pending capture. Checks interrupted()
-// between files: an interrupt before the commit changes nothing.
-Expected<PendingOutcome> accept_pending(const std::vector<PendingCapture>& pending);
-
-// Deletes each pending capture, in one batch, after checking for an
-// interrupt; the committed targets are never touched.
-Expected<PendingOutcome> reject_pending(const std::vector<PendingCapture>& pending);
 
 }  // namespace fixturegen::diff

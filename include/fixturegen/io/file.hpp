@@ -56,6 +56,13 @@ struct CommitReport {
   std::vector<Error> errors() const;
 };
 
+// What commit() does after a change that fails.
+enum class CommitPolicy {
+  Everything,          // make every other change too (a regen: one bad file spoils no other)
+  StopAtFirstFailure,  // leave the rest as it was (their outcome: Failed, "not attempted"),
+                       // for batches whose later changes assume the earlier ones were made
+};
+
 // A batch of file replacements and removals that become visible together, at
 // commit(): each file holds either its old bytes or all the new ones, never a
 // mix, and nothing changes before commit().
@@ -102,8 +109,9 @@ public:
   // Makes every staged change visible: renames each temp over its target and
   // removes what was staged for removal, in staging order. A change that
   // fails (say, an immutable file) is reported in its outcome and the others
-  // are still made. The batch is empty afterwards.
-  CommitReport commit();
+  // are still made, unless `policy` says to stop there. The batch is empty
+  // afterwards.
+  CommitReport commit(CommitPolicy policy = CommitPolicy::Everything);
 
   // Paths staged so far that commit() would change (writes and removals).
   std::size_t staged() const;

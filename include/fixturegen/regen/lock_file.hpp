@@ -18,12 +18,38 @@
 
 namespace fixturegen::regen {
 
+// What `regen --pending` captured for a file and left beside it as
+// FILE.new (docs/diff.md): `accept` makes it the capture's record, `reject`
+// drops it.
+struct PendingRecord {
+  std::size_t step = 0;
+  std::string command;
+  int exit_code = 0;
+  std::string sha256;        // of the FILE.new bytes
+};
+
 struct LockedCapture {
   std::string file;          // relative to the output dir: "partition/compile.json"
+  // The committed capture; sha256 is empty when there is none yet (a new
+  // capture that exists only as FILE.new).
   std::size_t step = 0;
   std::string command;       // as shell_quote writes it, engine named as configured
   int exit_code = 0;
   std::string sha256;        // of the bytes written
+  std::optional<PendingRecord> pending = std::nullopt;  // initialized: aggregate inits of the five fields above stay warning-free
+
+  bool committed() const { return !sha256.empty(); }
+};
+
+// The run of a POC that wrote its pending captures: its inputs become the
+// POC's own when the last of them is accepted. A reject drops it (the
+// corpus then deliberately differs from what those inputs make, so the POC
+// stays stale).
+struct PendingRun {
+  std::string input_digest;
+  std::string engine_version;
+  std::string rules_digest;
+  std::int64_t duration_ms = 0;
 };
 
 struct LockedPoc {
@@ -34,6 +60,10 @@ struct LockedPoc {
   std::string rules_digest;    // rules_digest
   std::int64_t duration_ms = 0;
   std::vector<LockedCapture> captures;
+  std::optional<PendingRun> pending = std::nullopt;
+
+  LockedCapture* find(std::string_view file);
+  const LockedCapture* find(std::string_view file) const;
 };
 
 struct LockFile {
@@ -44,8 +74,12 @@ struct LockFile {
   std::vector<std::string> earlier_files;
 
   const LockedPoc* find(std::string_view poc) const;
-  // Every capture file the POC entries list, sorted.
+  // The POC whose entry lists `file` (committed or pending), or nullptr.
+  LockedPoc* poc_of(std::string_view file);
+  // Every committed capture file the POC entries list, sorted.
   std::vector<std::string> files() const;
+  // Every capture file with a pending record (FILE.new), sorted.
+  std::vector<std::string> pending_files() const;
   // files() and earlier_files: everything regen knows it wrote, sorted.
   std::vector<std::string> written_files() const;
 };

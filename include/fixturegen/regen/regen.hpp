@@ -24,6 +24,13 @@ struct WriteSummary {
   std::size_t changed = 0;        // files whose bytes changed
   std::vector<std::string> orphans_removed;
   std::vector<std::string> orphans_kept;  // reported, not removed (see the log)
+  std::size_t pending = 0;        // --pending: captures left as FILE.new for review
+  // FILE.new files a regen removed: it rewrote their capture, and the lock
+  // says an earlier --pending wrote them (regen/pending.hpp).
+  std::vector<std::string> pending_removed;
+  // FILE.new files beside rewritten captures that the lock does not know:
+  // left alone (reported).
+  std::vector<std::string> pending_kept;
   bool committed = false;         // false after an interrupt: nothing was changed
 };
 
@@ -34,6 +41,10 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
 
 // The lock after `runs`: run POCs get new entries, the others keep theirs.
 LockFile next_lock(const ResolvedPlan& plan, const std::vector<PocRun>& runs);
+
+// Records in `lock.earlier_files` what the previous lock says regen wrote,
+// that `lock` no longer lists and that is still there (possible orphans).
+void keep_earlier_files(const ResolvedPlan& plan, LockFile& lock);
 
 struct DriftReport {
   bool differs = false;

@@ -18,6 +18,7 @@ enum class CaptureState {
   Missing,   // locked, but the file is gone
   Modified,  // the file's bytes are not the ones regen wrote (edited by hand?)
   Orphan,    // a .json file in the output dir no step produces
+  Pending,   // a FILE.new waits beside it for review (regen --pending; accept or reject)
 };
 
 std::string_view capture_state_name(CaptureState state);

@@ -23,10 +23,14 @@ struct Annotation {
   bool required = false;
   bool nullable = false;
   bool open = false;
+  bool signed_integers = false;  // `signed`: integers here may be negative
   std::optional<json::Value> minimum;  // numbers, kept exact
   std::optional<json::Value> maximum;
   std::optional<std::string> description;
   std::optional<std::string> format;
+  // `discriminator` (objects): not written = detect; an empty optional
+  // inside = `false`, none here; else the key whose value names the kind.
+  std::optional<std::optional<std::string>> discriminator;
 };
 
 // One named example output.

@@ -26,7 +26,11 @@ namespace fixturegen::scenario {
 //   `open`; a `map` object gets `additionalProperties` = the merged schema of
 //   its values and no `properties`/`required`;
 // - `enum`, `minimum`, `maximum`, `description`, `format` are copied from
-//   annotations.
+//   annotations; an integer never negative in any example gets `minimum: 0`
+//   unless annotated `minimum` or `signed`;
+// - an object whose kinds are told apart by a discriminator key
+//   (discriminator.hpp) gets, under `allOf`, one `if` key == value `then`
+//   `required` per kind.
 // The closed schema is the only one written: `fixturegen validate` without
 // --strict reports "not allowed" violations of `additionalProperties: false`
 // as warnings instead of errors (docs/scenario-format.md, "Compiled schemas").
