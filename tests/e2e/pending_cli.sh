@@ -112,8 +112,10 @@ expect_lock '"pending" not in captures["a/same.json"] and "pending" in pocs["poc
 expect_rc 1 "status with pending captures" "$BIN" status
 expect_contains out.txt "pending   fixtures/a/run.json  (regen --pending left a/run.json.new" "status names the pending capture"
 expect_contains out.txt "pending   fixtures/a/doctor.json" "status names every pending capture"
-expect_rc 1 "review" "$BIN" review fixtures
+expect_rc 1 "review (the plan's output dir, fixtures/)" "$BIN" review
 expect_contains out.txt "~ /rows: 1 → 2" "review shows the semantic diff"
+expect_rc 2 "review with a plan that does not load" "$BIN" review --config missing.toml
+expect_contains err.txt "missing.toml" "review names the plan it could not read"
 
 # ---- interrupts leave everything all old ----------------------------------------------------
 BEFORE="$(tree_sum fixtures)"
@@ -180,7 +182,7 @@ expect_contains fixtures/a/run.json '"rows": 2' "accepted capture promoted"
 [[ ! -e fixtures/a/run.json.new && -e fixtures/a/doctor.json.new ]] && pass || fail "accept removed the wrong .new files"
 expect_lock 'captures["a/run.json"]["sha256"] == sha("fixtures/a/run.json") and "pending" not in captures["a/run.json"]' "lock: accepted record"
 expect_lock '"pending" in captures["a/doctor.json"] and "pending" in pocs["pocs/a"]' "lock: the other still pending"
-expect_rc 0 "reject the rest" "$BIN" reject --dir fixtures
+expect_rc 0 "reject the rest (the plan's output dir, no --dir)" "$BIN" reject
 [[ ! -e fixtures/a/doctor.json.new ]] && pass || fail "reject left doctor.json.new"
 expect_contains fixtures/a/doctor.json '"checked": 1' "reject kept the committed capture"
 expect_lock '"pending" not in captures["a/doctor.json"] and "pending" not in pocs["pocs/a"]' "lock: nothing pending after reject"
