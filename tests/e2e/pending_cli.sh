@@ -207,6 +207,14 @@ expect_contains err.txt "fixtures/b/run.json.new was left: it is stale beside it
 [[ -e fixtures/b/run.json.new && -e fixtures/notes.json.new ]] && pass || fail "regen removed a .new it did not write"
 expect_rc 1 "status with an unrecorded .new" "$BIN" status
 expect_contains out.txt "b/run.json.new is there, but regen --pending did not record it" "status tells unrecorded .new files apart"
+# A symlinked .new would promote bytes from anywhere into a committed fixture.
+echo '{"from": "outside"}' >"$WORK/outside.json"
+ln -s "$WORK/outside.json" fixtures/a/linked.json.new
+BEFORE_LINK="$(tree_sum fixtures)"
+expect_rc 1 "accept refuses a symlinked .new" "$BIN" accept 'a/linked*'
+expect_contains err.txt "a/linked.json.new is a symbolic link" "accept names the link"
+[[ "$(tree_sum fixtures)" == "$BEFORE_LINK" && ! -e fixtures/a/linked.json ]] && pass || fail "a refused symlinked .new changed the output dir"
+rm fixtures/a/linked.json.new
 expect_rc 0 "reject the hand-made ones" "$BIN" reject --dir fixtures
 expect_rc 0 "status clean" "$BIN" status
 
