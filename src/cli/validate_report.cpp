@@ -6,6 +6,7 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace fixturegen::cli {
@@ -136,6 +137,13 @@ OrderedJson json_coverage(const scenario::CoverageReport& report) {
 // escape_control(), or with `keep_layout` its XML variant that keeps line
 // feeds and tabs (a report body's lines).
 std::string escape_impl(std::string_view text, bool escape_backslash, bool keep_layout) {
+  // Nearly every path, type and message is printable ASCII that needs no
+  // escape: copied as is, without decoding it code point by code point.
+  if (std::all_of(text.begin(), text.end(), [escape_backslash](char c) {
+        return c >= 0x20 && c < 0x7F && !(escape_backslash && c == '\\');
+      })) {
+    return std::string(text);
+  }
   std::string escaped;
   escaped.reserve(text.size());
   while (!text.empty()) {
