@@ -3,6 +3,7 @@
 #include <fixturegen/core/log.hpp>
 #include <fixturegen/normalize/rule_accounting.hpp>
 #include <fixturegen/process/child_process.hpp>
+#include <fixturegen/process/sandbox_remover.hpp>
 #include <fixturegen/regen/preflight.hpp>
 #include <fixturegen/regen/pending.hpp>
 #include <fixturegen/regen/regen.hpp>
@@ -121,6 +122,10 @@ Expected<ExitCode> run_regen(const RegenOptions& options) {
   run_options.jobs = options.jobs > 0 ? options.jobs : std::max(1u, std::thread::hardware_concurrency());
   run_options.keep_sandboxes = options.keep_sandboxes;
   run_options.log_dir = options.log_dir.empty() ? plan.config.root / ".fixturegen" / "logs" : fs::path(options.log_dir);
+  // Declared before the runs and the writes: the last POCs' sandboxes are
+  // deleted while the captures are written, all before regen returns.
+  process::SandboxRemover sandbox_remover;
+  run_options.remover = &sandbox_remover;
   log::info("{} {} of {} POCs with {} ({}), {} at once", options.check ? "checking" : "capturing", plan.selected.size(),
             plan.pocs.size(), plan.engine.configured, plan.engine_version, run_options.jobs);
 

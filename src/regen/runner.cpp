@@ -361,9 +361,11 @@ std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options
   std::atomic<std::size_t> next{0};
   // Sandboxes are copied ahead, in `order`, and deleted behind, while POCs
   // run (sandbox_maker.hpp, sandbox_remover.hpp): neither the copy nor the
-  // delete of one POC's sandbox waits between two POCs. Both are done before
-  // this returns.
-  process::SandboxRemover remover;
+  // delete of one POC's sandbox waits between two POCs. The copies are done
+  // before this returns, and so are the deletes unless options.remover
+  // (whose owner finishes them) was given.
+  process::SandboxRemover own_remover;
+  process::SandboxRemover& remover = options.remover ? *options.remover : own_remover;
   std::vector<process::SandboxRequest> requests;
   requests.reserve(order.size());
   for (const std::size_t k : order) requests.push_back({plan.pocs[plan.selected[k]].dir, plan.pocs[plan.selected[k]].clean});
@@ -384,7 +386,7 @@ std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options
   for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
   worker();
   for (auto& thread : pool) thread.join();
-  remover.finish();
+  own_remover.finish();
   return runs;
 }
 

@@ -4,7 +4,6 @@
 
 #include "support.hpp"
 
-#include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/diff/capture_tree.hpp>
 #include <fixturegen/diff/json_diff.hpp>
 #include <fixturegen/diff/pending.hpp>
@@ -19,17 +18,10 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
-#include <chrono>
-#include <csignal>
 #include <filesystem>
 #include <string>
-#include <thread>
 #include <vector>
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 using namespace fixturegen;
 using diff::ChangeKind;

@@ -17,6 +17,10 @@
 #include <string>
 #include <vector>
 
+namespace fixturegen::process {
+class SandboxRemover;
+}
+
 namespace fixturegen::regen {
 
 struct CapturedFile {
@@ -49,6 +53,10 @@ struct RunOptions {
   bool keep_raw = false;
   bool record_rule_locations = false;
   NamedValues varied_env;
+  // Where used sandboxes go to be deleted in the background. Null: run_pocs
+  // deletes them all before it returns; given (regen): the caller's remover
+  // finishes the last ones while the captures are written.
+  process::SandboxRemover* remover = nullptr;
 };
 
 // One POC, start to end. Reports one line per step through log::info.
