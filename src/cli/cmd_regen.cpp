@@ -192,6 +192,7 @@ Expected<ExitCode> run_regen(const RegenOptions& options) {
     log::info("regen --pending: {} POCs, {} captures, {} pending review, {} failed in {:.1f} s", runs.size(), written->captures,
               written->pending, failed, seconds());
     if (written->pending > 0) log::hint("`fixturegen review` shows them; `fixturegen accept [GLOB...]` or `reject [GLOB...]` settles them");
+    log_rule_counts();
     return worst;
   }
   for (const auto& orphan : written->orphans_removed) log::info("removed orphan {} (regen wrote it earlier; no step produces it now)", orphan);

@@ -179,10 +179,19 @@ Expected<ExitCode> run_stability(const StabilityOptions& options) {
   const std::string text = options.format == "json" ? stability::render_json(report) : stability::render_text(report);
   std::fwrite(text.data(), 1, text.size(), stdout);
   if (std::fflush(stdout) != 0) return Error::io("cannot write to standard output");
+  // On stderr too, so that --format json and a quick look both see them.
+  for (const stability::QuietRule& quiet : report.analysis.quiet_rules) {
+    log::warning("rule {} replaced {} value(s) that were the same in every run: it may hide a real regression", quiet.rule,
+                 quiet.locations);
+  }
   if (!report.analysis.stable()) {
-    log::hint("paste the proposed rules into the rules file (docs/stability.md), then run stability again");
+    log::info("unstable: {} finding(s) in {} run(s)", report.analysis.findings.size(), report.analysis.runs);
+    log::hint(report.fragment.empty()
+                  ? "no normalize rule can fix these (key order, structure): the engine is nondeterministic there"
+                  : "paste the proposed rules into the rules file (docs/stability.md), then run stability again");
     return ExitCode::CheckFailed;
   }
+  log::info("stable: {} capture(s) the same in {} run(s)", report.analysis.captures, report.analysis.runs);
   return ExitCode::Success;
 }
 

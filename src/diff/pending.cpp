@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <fnmatch.h>
+#include <string_view>
 #include <system_error>
 
 namespace fixturegen::diff {
@@ -71,12 +72,25 @@ Expected<std::vector<PendingCapture>> select_pending(const std::vector<PendingCa
   if (globs.empty()) return pending;
   std::vector<PendingCapture> selected;
   std::vector<bool> glob_used(globs.size(), false);
+  // A path as `find .` prints it (./DIR/...) or as an absolute path names
+  // the same file: the leading ./ goes, and absolute globs meet absolute paths.
+  std::vector<std::string> patterns;
+  for (const std::string& glob : globs) {
+    std::string_view pattern = glob;
+    while (pattern.size() > 2 && pattern.substr(0, 2) == "./") pattern.remove_prefix(2);
+    patterns.emplace_back(pattern);
+  }
   for (const PendingCapture& capture : pending) {
     bool matched = false;
-    for (std::size_t i = 0; i < globs.size(); ++i) {
-      const char* glob = globs[i].c_str();
+    std::error_code ec;
+    const std::string absolute_pending = fs::absolute(capture.pending, ec).lexically_normal().generic_string();
+    const std::string absolute_target = fs::absolute(capture.target, ec).lexically_normal().generic_string();
+    for (std::size_t i = 0; i < patterns.size(); ++i) {
+      const char* glob = patterns[i].c_str();
+      const bool absolute = !patterns[i].empty() && patterns[i].front() == '/';
       if (::fnmatch(glob, capture.pending.c_str(), 0) == 0 || ::fnmatch(glob, capture.target.c_str(), 0) == 0 ||
-          ::fnmatch(glob, capture.name.c_str(), 0) == 0) {
+          ::fnmatch(glob, capture.name.c_str(), 0) == 0 ||
+          (absolute && (::fnmatch(glob, absolute_pending.c_str(), 0) == 0 || ::fnmatch(glob, absolute_target.c_str(), 0) == 0))) {
         glob_used[i] = true;
         matched = true;
       }

@@ -1,3 +1,4 @@
+#include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/process/sandbox.hpp>
 
 #include <fmt/format.h>
@@ -80,6 +81,9 @@ Expected<void> copy_tree(const fs::path& source_dir, const fs::path& target_dir,
   fs::directory_iterator it(source_dir, list_ec);
   if (list_ec) return Error::io(fmt::format("cannot list {}: {}", source_dir.string(), list_ec.message()));
   for (; it != fs::directory_iterator(); it.increment(list_ec)) {
+    // A big POC takes seconds to copy: an interrupt ends the copy here, and
+    // Sandbox's destructor removes the part that was made.
+    if (interrupted()) return Error::interrupted(fmt::format("interrupted while copying {}", poc_dir.string()));
     std::error_code ec;
     const fs::path name = it->path().filename();
     const fs::path entry_relative = relative.empty() ? name : relative / name;

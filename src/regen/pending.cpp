@@ -224,6 +224,13 @@ Expected<PendingOutcome> accept_pending(const fs::path& output_dir, const std::v
       if (!paused) return std::move(paused).error();
     }
     if (interrupted()) return stopped();
+    // regen --pending writes regular files only; a link could promote bytes
+    // from anywhere (outside the tree too) into a committed fixture.
+    std::error_code link_ec;
+    if (std::filesystem::is_symlink(std::filesystem::symlink_status(capture.pending, link_ec))) {
+      return Error::check(fmt::format("{} is a symbolic link; regen --pending never writes one", capture.pending),
+                          "remove it, or run `fixturegen regen --pending` to write the pending capture again");
+    }
     auto content = io::read_file(capture.pending);
     // Reading may block (a FIFO, a slow disk): look again before staging.
     if (interrupted()) return stopped();

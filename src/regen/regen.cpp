@@ -129,6 +129,21 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
       summary.pending_removed.push_back(stale);
     }
   }
+  // A FILE.new an earlier --pending wrote for a capture no step produces any
+  // more: the lock this regen writes drops its record, so it goes now with
+  // the orphans (a filtered regen keeps both, as it keeps orphans).
+  if (!plan.filtered) {
+    const std::vector<std::string> planned = plan.planned_files();
+    for (const std::string& file : recorded_pending) {
+      if (std::binary_search(planned.begin(), planned.end(), file)) continue;
+      const std::string stale = pending_file(file);
+      std::error_code ec;
+      if (!fs::exists(plan.output_dir / stale, ec)) continue;
+      auto staged_removal = removals->stage_removal(plan.output_dir / stale);
+      if (!staged_removal) return std::move(staged_removal).error();
+      summary.pending_removed.push_back(stale);
+    }
+  }
   staged.push_back(std::move(removals));
 
   // The last moment an interrupt can still leave every fixture as it was.

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <system_error>
 #include <thread>
 
 namespace fixturegen::regen {
@@ -132,6 +133,10 @@ public:
 private:
   void execute(Expected<process::Sandbox> sandbox) {
     if (!sandbox) {
+      if (sandbox.error().kind == ErrorKind::Interrupted) {
+        m_run.interrupted = true;  // the copy stopped: reported as every other interrupted POC
+        return;
+      }
       Error error = std::move(sandbox).error();
       error.message = fmt::format("{}: cannot make its sandbox: {}", m_poc.name, error.message);
       m_run.error = std::move(error);
@@ -383,7 +388,15 @@ std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  for (std::size_t i = 1; i < threads; ++i) {
+    // A thread that cannot be started (EAGAIN under a process limit) leaves
+    // fewer workers; this thread still takes every POC the others do not.
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   worker();
   for (auto& thread : pool) thread.join();
   own_remover.finish();

@@ -206,10 +206,12 @@ Expected<Analysis> analyze_runs(const std::vector<StabilityRun>& runs, const nor
     for (const auto& [file, sample] : runs[r].captures) {
       files.insert(file);
       if (auto error = json::Document::parse(sample.normalized, normalized[r][file])) {
-        return Error::check(fmt::format("{}: {}: normalized capture is not JSON: {}", runs[r].label, file, error->to_string()));
+        // The runner hands over only what parsed and normalized: this is our
+        // bug, never a verdict on the engine (exit 1 would say "unstable").
+        return Error::internal(fmt::format("{}: {}: normalized capture is not JSON: {}", runs[r].label, file, error->to_string()));
       }
       if (auto error = json::Document::parse(sample.raw, raw[r][file])) {
-        return Error::check(fmt::format("{}: {}: stdout is not JSON: {}", runs[r].label, file, error->to_string()));
+        return Error::internal(fmt::format("{}: {}: stdout is not JSON: {}", runs[r].label, file, error->to_string()));
       }
     }
   }

@@ -112,8 +112,10 @@ expect_lock '"pending" not in captures["a/same.json"] and "pending" in pocs["poc
 expect_rc 1 "status with pending captures" "$BIN" status
 expect_contains out.txt "pending   fixtures/a/run.json  (regen --pending left a/run.json.new" "status names the pending capture"
 expect_contains out.txt "pending   fixtures/a/doctor.json" "status names every pending capture"
-expect_rc 1 "review" "$BIN" review fixtures
+expect_rc 1 "review (the plan's output dir, fixtures/)" "$BIN" review
 expect_contains out.txt "~ /rows: 1 → 2" "review shows the semantic diff"
+expect_rc 2 "review with a plan that does not load" "$BIN" review --config missing.toml
+expect_contains err.txt "missing.toml" "review names the plan it could not read"
 
 # ---- interrupts leave everything all old ----------------------------------------------------
 BEFORE="$(tree_sum fixtures)"
@@ -180,7 +182,7 @@ expect_contains fixtures/a/run.json '"rows": 2' "accepted capture promoted"
 [[ ! -e fixtures/a/run.json.new && -e fixtures/a/doctor.json.new ]] && pass || fail "accept removed the wrong .new files"
 expect_lock 'captures["a/run.json"]["sha256"] == sha("fixtures/a/run.json") and "pending" not in captures["a/run.json"]' "lock: accepted record"
 expect_lock '"pending" in captures["a/doctor.json"] and "pending" in pocs["pocs/a"]' "lock: the other still pending"
-expect_rc 0 "reject the rest" "$BIN" reject --dir fixtures
+expect_rc 0 "reject the rest (the plan's output dir, no --dir)" "$BIN" reject
 [[ ! -e fixtures/a/doctor.json.new ]] && pass || fail "reject left doctor.json.new"
 expect_contains fixtures/a/doctor.json '"checked": 1' "reject kept the committed capture"
 expect_lock '"pending" not in captures["a/doctor.json"] and "pending" not in pocs["pocs/a"]' "lock: nothing pending after reject"
@@ -205,6 +207,14 @@ expect_contains err.txt "fixtures/b/run.json.new was left: it is stale beside it
 [[ -e fixtures/b/run.json.new && -e fixtures/notes.json.new ]] && pass || fail "regen removed a .new it did not write"
 expect_rc 1 "status with an unrecorded .new" "$BIN" status
 expect_contains out.txt "b/run.json.new is there, but regen --pending did not record it" "status tells unrecorded .new files apart"
+# A symlinked .new would promote bytes from anywhere into a committed fixture.
+echo '{"from": "outside"}' >"$WORK/outside.json"
+ln -s "$WORK/outside.json" fixtures/a/linked.json.new
+BEFORE_LINK="$(tree_sum fixtures)"
+expect_rc 1 "accept refuses a symlinked .new" "$BIN" accept 'a/linked*'
+expect_contains err.txt "a/linked.json.new is a symbolic link" "accept names the link"
+[[ "$(tree_sum fixtures)" == "$BEFORE_LINK" && ! -e fixtures/a/linked.json ]] && pass || fail "a refused symlinked .new changed the output dir"
+rm fixtures/a/linked.json.new
 expect_rc 0 "reject the hand-made ones" "$BIN" reject --dir fixtures
 expect_rc 0 "status clean" "$BIN" status
 
@@ -217,6 +227,28 @@ expect_rc 0 "accept the new capture" "$BIN" accept --dir fixtures
 expect_lock 'captures["b/extra.json"]["sha256"] == sha("fixtures/b/extra.json") and "pending" not in pocs["pocs/b"]' "lock: the new capture committed, the POC's run its own"
 expect_rc 0 "status after accepting everything" "$BIN" status
 expect_rc 0 "regen --check agrees" "$BIN" regen --check
+
+# ---- a step dropped while its capture is pending: a full regen removes its recorded .new -------
+# with the orphan capture (both written by fixturegen, the lock says so), never an unrecorded one.
+echo 5 >pocs/a/rows.txt
+cp pocs/a/capture.toml "$WORK/a-capture.toml"
+printf '\n[[step]]\ncapture = "brand_new"\nargs = ["run"]\n' >>pocs/a/capture.toml
+expect_rc 0 "regen --pending before the steps are dropped" "$BIN" regen --pending
+[[ -e fixtures/a/doctor.json.new && -e fixtures/a/brand_new.json.new ]] && pass || fail "no pending doctor / brand_new capture"
+echo '{"hand": "made"}' >fixtures/a/gone.json.new
+python3 - <<'PY'
+s = open("pocs/a/capture.toml").read().split("[[step]]")
+open("pocs/a/capture.toml", "w").write("[[step]]".join(p for p in s if '"doctor"' not in p and '"brand_new"' not in p))
+PY
+expect_rc 0 "a full regen after dropping the doctor and brand_new steps" "$BIN" regen
+[[ ! -e fixtures/a/doctor.json ]] && pass || fail "the orphan capture was kept"
+[[ ! -e fixtures/a/doctor.json.new ]] && pass || fail "regen left the recorded .new of a capture no step produces (nothing records it any more)"
+[[ ! -e fixtures/a/brand_new.json.new ]] && pass || fail "regen left the recorded .new of a pending-only capture no step produces"
+[[ -e fixtures/a/gone.json.new ]] && pass || fail "regen removed a .new it did not write"
+expect_contains err.txt "removed stale pending capture fixtures/a/doctor.json.new" "regen says it removed the dropped capture's .new"
+rm fixtures/a/gone.json.new
+expect_rc 0 "status after dropping the steps" "$BIN" status
+cp "$WORK/a-capture.toml" pocs/a/capture.toml
 
 echo "pending_cli: $checks checks passed, $failures failed"
 [[ $failures -eq 0 ]]

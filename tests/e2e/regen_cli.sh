@@ -275,7 +275,9 @@ expect_contains err.txt '--shard "3/2" is not I/N' "bad shard named"
 sed -i 's/^args = \["compile"\]$/args = ["sleep", "5"]/' pocs/a/capture.toml
 env PASSED=yes "$BIN" regen -j 2 >"$WORK/first.out" 2>"$WORK/first.err" &
 first=$!
-sleep 1
+# Wait until the first regen is inside its step (it holds the lock by then); a fixed sleep
+# was too short on a loaded machine.
+for _ in $(seq 300); do pgrep -f "fake-rocky sleep 5" >/dev/null && break; sleep 0.1; done
 expect_rc 2 "a second regen while one runs" "$BIN" regen
 expect_contains err.txt "another fixturegen regen is running on this output dir" "second regen refused"
 kill -INT "$first"

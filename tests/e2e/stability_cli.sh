@@ -68,6 +68,8 @@ expect_contains stable.txt "stable: every normalized capture is the same in ever
 expect_not_contains stable.txt "string_sentinels.hostname replaced" "no warning for a host name rule"
 # A rule that only ever replaced one unchanging value is called out.
 expect_contains stable.txt "warning: rule string_sentinels.target_catalog replaced 6 value(s) that were the same in every run; it may hide a real regression" "quiet rule"
+expect_contains err.txt "warning: rule string_sentinels.target_catalog replaced 6 value(s)" "quiet rule on stderr too"
+expect_contains err.txt "stable: 40 capture(s) the same in 2 run(s)" "stable, on stderr"
 
 # 4. --format json and --runs 3, one POC.
 expect_rc 1 "json, three runs" stability --rules "$WORK/rules.toml" --runs 3 --poc '*anomaly*' --format json
@@ -76,6 +78,7 @@ expect_contains unstable.json '"verdict": "unstable"' "json verdict"
 expect_contains unstable.json '"class": "run id"' "json class"
 expect_contains unstable.json '"placement": "string_sentinels"' "json placement"
 expect_contains unstable.json 'TZ=America/St_Johns' "third run, third time zone"
+expect_contains unstable.json '"quiet_rules": [' "json quiet rules"
 if grep -q '"values": \[' unstable.json && python3 -c 'import json,sys; d=json.load(open("unstable.json")); sys.exit(0 if all(len(o["values"])==3 for f in d["findings"] for o in f["occurrences"]) else 1)' 2>/dev/null; then
   pass
 else
@@ -99,7 +102,20 @@ expect_contains err.txt "string_sentinels.git_commit  (not fired here)" "filtere
 expect_not_contains err.txt "DEAD" "filtered: no rule is called dead"
 expect_contains err.txt "       4  string_sentinels.run_id" "run ids counted in anomaly/history.json"
 
-# 7. Nothing written into the corpus or the POCs; no temp folder left.
+# 7. SIGTERM in the middle of a run: exit 130 at once, sandboxes and temp folders removed.
+(cd project && exec "$fixturegen" stability --engine "$double" --tool "duckdb=$duckdb" -j 2 --rules "$WORK/rules.toml") \
+  >term.out 2>term.err &
+pid=$!
+for _ in $(seq 1 100); do
+  if grep -q 'step ' term.err 2>/dev/null; then break; fi
+  sleep 0.1
+done
+kill -TERM "$pid"
+wait "$pid"; rc=$?
+[[ $rc == 130 ]] && pass || fail "SIGTERM: exit $rc, expected 130 ($(tail -n 3 term.err))"
+expect_contains term.err "interrupted" "the interrupt is reported"
+
+# 8. Nothing written into the corpus or the POCs; no temp folder left.
 [[ $(corpus_sum project) == "$before" ]] && pass || fail "fixtures_generated/ or pocs/ changed"
 leftover=$(find "$TMPDIR" -mindepth 1 -maxdepth 1 | wc -l)
 [[ $leftover == 0 ]] && pass || fail "temp folders left: $(ls "$TMPDIR")"

@@ -553,3 +553,18 @@ TEST_CASE("diff::CommittedSide and PendingSide pair each pending capture with it
   CHECK(tree->files[0].new_name == (root / "poc" / "a.json.new").generic_string());
   CHECK(tree->files[1].status == diff::FileStatus::Added);  // b.json is not committed yet
 }
+
+TEST_CASE("diff::select_pending takes a path spelled ./DIR/... or absolute, as `find` and shells give them") {
+  const std::vector<diff::PendingCapture> pending{{"fixtures/poc/a.json.new", "fixtures/poc/a.json", "poc/a.json"},
+                                                  {"fixtures/poc/b.json.new", "fixtures/poc/b.json", "poc/b.json"}};
+  const std::string absolute = (std::filesystem::current_path() / "fixtures/poc/a.json.new").generic_string();
+  for (const std::string& glob : {std::string("./fixtures/poc/a.json.new"), std::string("./fixtures/poc/a*"), absolute,
+                                  std::string("././fixtures/poc/a.json")}) {
+    auto selected = diff::select_pending(pending, {glob});
+    INFO(glob);
+    REQUIRE(selected.has_value());
+    REQUIRE(selected->size() == 1);
+    CHECK(selected->front().name == "poc/a.json");
+  }
+  CHECK_FALSE(diff::select_pending(pending, {"./poc/c*"}).has_value());
+}

@@ -1,6 +1,7 @@
 // process::Sandbox and process::confine: a POC is copied, never dirtied, and
 // nothing a plan names may reach outside the directory it belongs to.
 
+#include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/process/child_process.hpp>
 #include <fixturegen/process/sandbox.hpp>
 #include <fixturegen/process/sandbox_maker.hpp>
@@ -10,6 +11,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <csignal>
 #include <cstdio>
 #include <fstream>
 #include <map>
@@ -418,4 +420,39 @@ TEST_CASE("process::SandboxRemover removes what it is given by finish(), and lea
   remover.finish();
   CHECK(fs::is_directory(kept_root));
   CHECK(snapshot(poc) == before);
+}
+
+TEST_CASE("process::Sandbox::create stops copying on SIGINT and leaves no sandbox") {
+  // A big POC took seconds to copy, and an interrupted regen waited for every
+  // copy in flight (the maker's and each worker's) to finish before it could
+  // remove them. The flag is process-wide and sticky: a forked copy.
+  ScratchDir scratch;
+  const fs::path poc = make_poc(scratch.path() / "poc");
+  fs::create_directories(poc / "data");
+  for (int i = 0; i < 200; ++i) write_text(poc / "data" / std::to_string(i), "x\n");
+  const fs::path parent = scratch.path() / "sandboxes";
+  fs::create_directories(parent);
+  std::fflush(nullptr);  // or the forked copy writes Catch's buffered output again
+  const pid_t pid = ::fork();
+  REQUIRE(pid >= 0);
+  if (pid == 0) {
+    fixturegen::install_interrupt_handler();
+    ::raise(SIGINT);
+    int code = 0;
+    auto sandbox = process::Sandbox::create(poc, kClean, parent);
+    if (sandbox) code = 10;
+    else if (sandbox.error().kind != ErrorKind::Interrupted) code = 11;
+    if (code == 0) {
+      process::SandboxMaker maker({{poc, kClean}, {poc, kClean}}, parent, 2);
+      auto taken = maker.take(1);
+      if (taken || taken.error().kind != ErrorKind::Interrupted) code = 12;
+    }
+    if (code == 0 && sandboxes_in(parent) != 0) code = 13;
+    ::_exit(code);
+  }
+  int status = 0;
+  REQUIRE(::waitpid(pid, &status, 0) == pid);
+  REQUIRE(WIFEXITED(status));
+  // 10 copied whole, 11 another error, 12 the maker made it, 13 a sandbox left behind
+  CHECK(WEXITSTATUS(status) == 0);
 }

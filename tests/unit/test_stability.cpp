@@ -6,6 +6,7 @@
 #include <fixturegen/normalize/normalizer.hpp>
 #include <fixturegen/normalize/rules.hpp>
 #include <fixturegen/normalize/rules_file.hpp>
+#include <fixturegen/regen/preflight.hpp>
 #include <fixturegen/stability/analysis.hpp>
 #include <fixturegen/stability/report.hpp>
 #include <fixturegen/stability/rule_proposal.hpp>
@@ -14,6 +15,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <map>
 #include <string>
 #include <vector>
@@ -351,4 +353,43 @@ TEST_CASE("stability::toml_key and toml_string quote what TOML needs") {
   REQUIRE(parsed->string_sentinels.size() == 1);
   CHECK(parsed->string_sentinels[0].first == "we\"ird key");
   CHECK(parsed->string_sentinels[0].second == "a\tb");
+}
+
+TEST_CASE("stability::analyze_runs calls a capture it cannot read an internal error, never an unstable verdict") {
+  // The runner only hands over JSON stdout and normalizer output: a sample
+  // that does not parse is our bug, and must not exit 1 ("unstable").
+  const auto compiled_rules = compiled(normalize::default_profile());
+  const auto good = make_run({{"a.json", R"({"rows": 3})"}}, compiled_rules, "run 1");
+  auto bad_normalized = good;
+  bad_normalized.label = "run 2";
+  bad_normalized.captures["a.json"].normalized = "{\"rows\": ";
+  auto analysis = stability::analyze_runs({good, bad_normalized}, compiled_rules, context());
+  REQUIRE_FALSE(analysis.has_value());
+  CHECK(analysis.error().kind == fixturegen::ErrorKind::Internal);
+  auto bad_raw = good;
+  bad_raw.captures["a.json"].raw = "not json";
+  auto raw_analysis = stability::analyze_runs({good, bad_raw}, compiled_rules, context());
+  REQUIRE_FALSE(raw_analysis.has_value());
+  CHECK(raw_analysis.error().kind == fixturegen::ErrorKind::Internal);
+}
+
+// Kept here rather than in test_regen_plan.cpp: it is stability's hook into
+// the runner (RunOptions::varied_env).
+TEST_CASE("regen::step_environment lets stability vary the pinned defaults only") {
+  regen::ResolvedPlan plan;
+  plan.path_env = "/usr/bin";
+  plan.config.env = {{"LC_ALL", "en_US.UTF-8"}};  // the plan pins its locale itself
+  regen::Step step;
+  step.env = {{"RUST_LOG", "warn"}};
+  const auto variation = stability::variation_for(1);
+  const auto env = regen::step_environment(plan, step, "/s/home", "/s/tmp", variation.env);
+  auto has = [&](const std::string& entry) { return std::find(env.begin(), env.end(), entry) != env.end(); };
+  CHECK(has("TZ=Asia/Kolkata"));          // the pinned TZ=UTC, varied
+  CHECK(has("LC_ALL=en_US.UTF-8"));       // the plan's own setting wins
+  CHECK(has("LANG=C.UTF-8"));
+  CHECK(has(std::string(stability::kClockOffsetVariable) + "=" + std::to_string(variation.clock_offset_seconds)));
+  CHECK(has("RUST_LOG=warn"));
+  CHECK(has("HOME=/s/home"));
+  const auto plain = regen::step_environment(plan, step, "/s/home", "/s/tmp");
+  CHECK(std::find(plain.begin(), plain.end(), "TZ=UTC") != plain.end());
 }

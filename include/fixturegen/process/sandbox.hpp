@@ -31,7 +31,8 @@ namespace fixturegen::process {
 class Sandbox {
 public:
   // `parent` empty: $TMPDIR, else /tmp. Errors: Config for a bad POC (a
-  // symlink out, a bad `clean` entry, an odd file type), Io otherwise. On an
+  // symlink out, a bad `clean` entry, an odd file type), Interrupted when
+  // SIGINT/SIGTERM arrives mid-copy (checked per entry), Io otherwise. On an
   // error nothing is left behind.
   static Expected<Sandbox> create(const std::filesystem::path& poc_dir, const std::vector<std::string>& clean,
                                   const std::filesystem::path& parent = {});
