@@ -459,4 +459,16 @@ Expected<std::vector<fs::path>> list_json_files(const fs::path& root) {
   return files;
 }
 
+Expected<void> commit_each(const std::vector<std::unique_ptr<StagedWrites>>& batches, std::string hint) {
+  std::vector<Error> errors;
+  for (const auto& batch : batches) {
+    const CommitReport report = batch->commit();
+    for (auto& error : report.errors()) errors.push_back(std::move(error));
+  }
+  if (errors.empty()) return {};
+  std::string message = fmt::format("{} files could not be written or removed:", errors.size());
+  for (const auto& error : errors) message += "\n  " + error.message;
+  return Error::io(std::move(message), std::move(hint));
+}
+
 }  // namespace fixturegen::io

@@ -1,6 +1,8 @@
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/normalize/rules_file.hpp>
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
@@ -80,6 +82,12 @@ private:
     for (const auto& item : *array) {
       const auto* text = item.as_string();
       if (!text) return type_error(item, key, "an array of strings");
+      // A repeated entry is a slip (often a paste from `stability`): it would
+      // be counted as a second rule that never fires and reported as dead.
+      if (std::find(out.begin(), out.end(), text->get()) != out.end()) {
+        return Error::usage(fmt::format("{}: \"{}\" lists \"{}\" twice", where(m_source, item), key, text->get()),
+                            "remove the repeated entry");
+      }
       out.push_back(text->get());
     }
     return {};

@@ -149,17 +149,10 @@ Expected<WriteSummary> write_pending_captures(const ResolvedPlan& plan, const st
   summary.orphans_kept = std::move(*orphans);
 
   if (interrupted()) return summary;  // every FILE.new and the lock as they were
-  std::vector<Error> errors;
-  for (auto& writes : staged) {
-    const io::CommitReport report = writes->commit();
-    for (auto& error : report.errors()) errors.push_back(std::move(error));
-  }
+  auto committed =
+      io::commit_each(staged, "the other pending captures were written; fix the cause and run regen --pending again");
   summary.committed = true;
-  if (!errors.empty()) {
-    std::string message = fmt::format("{} pending files could not be written or removed:", errors.size());
-    for (const auto& error : errors) message += "\n  " + error.message;
-    return Error::io(std::move(message), "the other pending captures were written; fix the cause and run regen --pending again");
-  }
+  if (!committed) return std::move(committed).error();
   if (std::none_of(runs.begin(), runs.end(), [](const PocRun& run) { return run.ok(); })) return summary;
   const std::string lock_text = render_lock(next_pending_lock(plan, runs, pending_files));
   if (auto written = io::write_file_atomic(plan.output_dir / kLockFileName, lock_text); !written) return std::move(written).error();

@@ -148,17 +148,9 @@ Expected<WriteSummary> write_captures(const ResolvedPlan& plan, const std::vecto
 
   // The last moment an interrupt can still leave every fixture as it was.
   if (interrupted()) return summary;
-  std::vector<Error> errors;
-  for (auto& writes : staged) {
-    const io::CommitReport report = writes->commit();
-    for (auto& error : report.errors()) errors.push_back(std::move(error));
-  }
+  auto committed = io::commit_each(staged, "the other fixtures were written; fix the cause and run regen again");
   summary.committed = true;
-  if (!errors.empty()) {
-    std::string message = fmt::format("{} files could not be replaced or removed:", errors.size());
-    for (const auto& error : errors) message += "\n  " + error.message;
-    return Error::io(std::move(message), "the other fixtures were written; fix the cause and run regen again");
-  }
+  if (!committed) return std::move(committed).error();
 
   // A run where every POC failed changes nothing, the lock included.
   if (std::none_of(runs.begin(), runs.end(), [](const PocRun& run) { return run.ok(); })) return summary;

@@ -18,6 +18,7 @@
 #include <cstring>
 #include <limits>
 #include <numeric>
+#include <system_error>
 #include <thread>
 
 namespace fixturegen::regen {
@@ -387,7 +388,15 @@ std::vector<PocRun> run_pocs(const ResolvedPlan& plan, const RunOptions& options
     }
   };
   std::vector<std::thread> pool;
-  for (std::size_t i = 1; i < threads; ++i) pool.emplace_back(worker);
+  for (std::size_t i = 1; i < threads; ++i) {
+    // A thread that cannot be started (EAGAIN under a process limit) leaves
+    // fewer workers; this thread still takes every POC the others do not.
+    try {
+      pool.emplace_back(worker);
+    } catch (const std::system_error&) {
+      break;
+    }
+  }
   worker();
   for (auto& thread : pool) thread.join();
   own_remover.finish();

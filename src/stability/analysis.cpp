@@ -308,7 +308,11 @@ Expected<Analysis> analyze_runs(const std::vector<StabilityRun>& runs, const nor
     return std::find(context.engine_versions.begin(), context.engine_versions.end(), text) != context.engine_versions.end();
   };
   const auto machine_dependent = [&](std::string_view text) { return is_host(text) || is_engine_version(text); };
-  for (const auto& [file, document] : normalized[0]) {
+  for (const auto& entry : normalized[0]) {
+    // Named references, not a structured binding: clang 14 (the fuzz build)
+    // cannot capture a structured binding in a lambda.
+    const auto& file = entry.first;
+    const auto& document = entry.second;
     for_each_string(document, [&](std::string_view text, const std::vector<std::string>& tokens) {
       const bool host = is_host(text);
       if (!host && !is_engine_version(text)) return;

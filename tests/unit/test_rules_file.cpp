@@ -195,6 +195,8 @@ TEST_CASE("normalize::parse_rules_toml refuses wrong types") {
       {"[[rule]]\nat = \"/a\"\naction = \"sentinel\"\nvalue = 3\n", "needs \"value\" (a string)", "rules.toml:1:"},
       {"[[rule]]\nat = \"/a\"\naction = \"scrub\"\nreplacement = \"x\"\n", "action \"scrub\" needs \"pattern\"", "rules.toml:1:"},
       {"[[rule]]\nat = \"/a\"\naction = \"scrub\"\npattern = \"x\"\n", "action \"scrub\" needs \"replacement\"", "rules.toml:1:"},
+      {"zero_suffixes = [\"_ms\", \"_secs\", \"_ms\"]\n", "\"zero_suffixes\" lists \"_ms\" twice", "rules.toml:1:"},
+      {"\nwall_clock_keys = [\"at\",\n \"at\"]\n", "\"wall_clock_keys\" lists \"at\" twice", "rules.toml:3:"},
   };
   for (const Case& c : cases) {
     const Error error = refused(c.text);

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -131,6 +132,12 @@ private:
   std::size_t m_stale_temps_removed = 0;
   unsigned m_umask = 022;
 };
+
+// Commits each batch in turn (regen stages one per POC: a failed file in one
+// batch leaves the others committed). Every failed file becomes one line of an
+// Io error: "N files could not be written or removed:" and the files; `hint`
+// says what to do.
+Expected<void> commit_each(const std::vector<std::unique_ptr<StagedWrites>>& batches, std::string hint);
 
 // Whether `file_name` is the name of a StagedWrites temp file. Such files
 // are hidden and never end in ".json": list_json_files() never lists one.
