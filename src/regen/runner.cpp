@@ -1,5 +1,6 @@
 #include <fixturegen/core/interrupt.hpp>
 #include <fixturegen/core/log.hpp>
+#include <fixturegen/core/terminal_text.hpp>
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/json/pointer.hpp>
 #include <fixturegen/normalize/normalizer.hpp>
@@ -269,7 +270,7 @@ private:
     if (auto error = json::Document::parse(out, document)) {
       fail_step(step, command, &*result,
                 fmt::format("stdout is not one JSON document: {} (stdout starts: {})", error->to_string(),
-                            process::shell_quote({out.substr(0, 80)})),
+                            process::shell_quote({escape_control(std::string_view(out).substr(0, 80), false)})),
                 "a captured step must print exactly one JSON document on stdout (logs belong on stderr): "
                 "run the command above by hand to see what it printed");
       return false;

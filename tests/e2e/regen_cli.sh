@@ -187,6 +187,8 @@ expect_contains err.txt "pocs/a: step 2 of 4 (" "failure names POC and step"
 expect_contains err.txt "pocs/a/capture.toml:9:1): stdout is not one JSON document" "failure names file, line and problem"
 expect_contains err.txt "command (run in a sandbox copy of pocs/a): $P/fake-rocky garbage" "failure names the command line"
 expect_contains err.txt "thread 'main' panicked" "failure shows the stderr tail"
+expect_contains err.txt "(stdout starts: 'loading...\\x1b[2J\\xff\\n')" "the stdout excerpt is escaped"
+if LC_ALL=C grep -q $'[\x1b\xff]' err.txt; then fail "the stdout excerpt reached the terminal raw"; else pass; fi
 expect_contains err.txt "the fixtures of pocs/a were left as they were" "failure says what happened to the fixtures"
 expect_contains err.txt "1 failed" "summary counts the failure"
 expect_contains err.txt ".fixturegen/logs/pocs_a.log" "failure names the log"

@@ -13,7 +13,7 @@ case "$1" in
   plan) echo '{"command":"plan","plan_id":"p-42"}' ;;
   review) printf '{"command":"review","plan":%s,"reviewed":false}\n' "$(json_string "$2")" ;;
   doctor) echo '{"command":"doctor","status":"warning"}'; exit 1 ;;
-  garbage) echo "loading..."; echo "thread 'main' panicked at src/main.rs:1" >&2 ;;
+  garbage) printf 'loading...\033[2J\377\n'; echo "thread 'main' panicked at src/main.rs:1" >&2 ;;  # ESC, not UTF-8
   crash) echo "about to crash" >&2; kill -SEGV $$ ;;
   sleep) sleep "$2"; echo '{"slept":true}' ;;
   env) printf '{"tz":%s,"lc_all":%s,"home_in_sandbox":%s,"secret":%s,"passed":%s,"step":%s}\n' \

@@ -1,6 +1,7 @@
 #pragma once
 
 #include <fixturegen/core/error.hpp>
+#include <fixturegen/core/terminal_text.hpp>  // escape_control, used with the reports
 #include <fixturegen/json/source_position.hpp>
 #include <fixturegen/scenario/coverage.hpp>
 #include <fixturegen/scenario/engine_compare.hpp>
@@ -69,11 +70,6 @@ std::string json_report(const std::vector<FileResult>& results, const ValidateSu
 // A failed capture is a <failure>, one that could not be checked an <error>.
 std::string junit_report(const std::vector<FileResult>& results, const ValidateSummary& summary);
 
-// C-style escapes for what a terminal would act on: control characters
-// (\n, \r, \t, \xHH), DEL, C1 controls (\u0085), and bytes that are not
-// UTF-8 (\xHH). With `escape_backslash` a backslash becomes "\\" so that an
-// escaped name reads back unambiguously (file names); messages keep theirs.
-std::string escape_control(std::string_view text, bool escape_backslash);
 // XML 1.0 character data or attribute value: escape_control() first (so
 // the result is valid UTF-8 without characters XML forbids), then &<>"'.
 std::string xml_escape(std::string_view text);
