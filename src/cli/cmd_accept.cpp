@@ -2,11 +2,9 @@
 // over the committed NAME.json and records them in the lock, in one batch
 // (regen::accept_pending).
 #include <fixturegen/cli/command.hpp>
-#include <fixturegen/cli/output_dir.hpp>
+#include <fixturegen/cli/pending_selection.hpp>
 #include <fixturegen/core/log.hpp>
-#include <fixturegen/diff/pending.hpp>
 #include <fixturegen/regen/pending.hpp>
-#include <fixturegen/regen/run_lock.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -23,22 +21,13 @@ struct AcceptOptions {
 };
 
 Expected<ExitCode> run_accept(const AcceptOptions& options) {
-  Expected<std::string> dir = resolve_output_dir(options.where);
-  if (!dir) return std::move(dir).error();
-  auto found = diff::find_pending({*dir});
-  if (!found) return std::move(found).error();
-  auto selected = diff::select_pending(*found, options.globs);
-  if (!selected) return std::move(selected).error();
-  if (selected->empty()) {
-    log::info("nothing to accept: no pending captures (NAME.json.new) under {}", *dir);
-    return ExitCode::Success;
-  }
-  // The captures and the lock change together: not while a regen runs.
-  auto run_lock = regen::RunLock::acquire(*dir, true);
-  if (!run_lock) return std::move(run_lock).error();
-  auto outcome = regen::accept_pending(*dir, *selected);
+  auto selection = select_pending_for(options.where, options.globs, "accept");
+  if (!selection) return std::move(selection).error();
+  if (!*selection) return ExitCode::Success;
+  const std::vector<diff::PendingCapture>& selected = (*selection)->selected;
+  auto outcome = regen::accept_pending((*selection)->dir, selected);
   if (!outcome) return std::move(outcome).error();
-  for (const diff::PendingCapture& capture : *selected) log::detail("accepted {}", capture.target);
+  for (const diff::PendingCapture& capture : selected) log::detail("accepted {}", capture.target);
   for (const std::string& file : outcome->unrecorded) {
     log::warning("{} was accepted, but regen --pending did not record these bytes: the lock keeps the old record, so "
                  "`fixturegen status` calls the capture modified until the next regen",

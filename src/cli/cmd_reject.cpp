@@ -2,11 +2,9 @@
 // and drops their records from the lock, in one batch
 // (regen::reject_pending); the committed NAME.json stay.
 #include <fixturegen/cli/command.hpp>
-#include <fixturegen/cli/output_dir.hpp>
+#include <fixturegen/cli/pending_selection.hpp>
 #include <fixturegen/core/log.hpp>
-#include <fixturegen/diff/pending.hpp>
 #include <fixturegen/regen/pending.hpp>
-#include <fixturegen/regen/run_lock.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -23,21 +21,13 @@ struct RejectOptions {
 };
 
 Expected<ExitCode> run_reject(const RejectOptions& options) {
-  Expected<std::string> dir = resolve_output_dir(options.where);
-  if (!dir) return std::move(dir).error();
-  auto found = diff::find_pending({*dir});
-  if (!found) return std::move(found).error();
-  auto selected = diff::select_pending(*found, options.globs);
-  if (!selected) return std::move(selected).error();
-  if (selected->empty()) {
-    log::info("nothing to reject: no pending captures (NAME.json.new) under {}", *dir);
-    return ExitCode::Success;
-  }
-  auto run_lock = regen::RunLock::acquire(*dir, true);
-  if (!run_lock) return std::move(run_lock).error();
-  auto outcome = regen::reject_pending(*dir, *selected);
+  auto selection = select_pending_for(options.where, options.globs, "reject");
+  if (!selection) return std::move(selection).error();
+  if (!*selection) return ExitCode::Success;
+  const std::vector<diff::PendingCapture>& selected = (*selection)->selected;
+  auto outcome = regen::reject_pending((*selection)->dir, selected);
   if (!outcome) return std::move(outcome).error();
-  for (const diff::PendingCapture& capture : *selected) log::detail("rejected {}", capture.pending);
+  for (const diff::PendingCapture& capture : selected) log::detail("rejected {}", capture.pending);
   log::info("rejected {} pending capture{}", outcome->removed, outcome->removed == 1 ? "" : "s");
   if (outcome->lock_updated) log::hint("`fixturegen status` shows their POCs as stale until a regen: the engine still makes the rejected bytes");
   return ExitCode::Success;
