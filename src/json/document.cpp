@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <functional>
@@ -136,6 +137,91 @@ std::optional<ParseError> Document::parse(std::string_view text, Document& out, 
 
 std::size_t Document::memory_bytes() const {
   return m_nodes.capacity() * sizeof(Node) + m_strings.capacity();
+}
+
+std::optional<Document> Document::from_tape(std::string_view nodes, std::string_view strings) {
+  if (nodes.empty() || nodes.size() % sizeof(Node) != 0 ||
+      nodes.size() / sizeof(Node) > std::numeric_limits<std::uint32_t>::max()) {
+    return std::nullopt;
+  }
+  Document doc;
+  const auto count = static_cast<std::uint32_t>(nodes.size() / sizeof(Node));
+  // Copied node by node as each is checked: one pass, and no zero-filling
+  // of a vector that is about to be overwritten.
+  doc.m_nodes.reserve(count);
+  doc.m_strings.assign(strings);
+
+  // One pass in document order, as emit() walks it: every open container
+  // knows its end, how many children it claims and how many were seen;
+  // inside an object, key nodes and values alternate.
+  struct Open {
+    std::uint32_t end;
+    std::uint32_t claimed;
+    std::uint32_t seen = 0;
+    bool is_object;
+    bool want_key;
+  };
+  std::vector<Open> open;
+  auto close_finished = [&](std::uint32_t i) {
+    while (!open.empty() && open.back().end == i) {
+      const Open& done = open.back();
+      if (done.seen != done.claimed || (done.is_object && !done.want_key)) return false;
+      open.pop_back();
+    }
+    return true;
+  };
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (!close_finished(i)) return std::nullopt;
+    if (open.empty() && i != 0) return std::nullopt;  // a second root
+    Node node;
+    std::memcpy(&node, nodes.data() + std::size_t{i} * sizeof(Node), sizeof(Node));
+    if (node.kind > Kind::Object || node.unused != 0) return std::nullopt;
+    const bool is_key = (node.flags & kKeyNode) != 0;
+    if (!open.empty() && open.back().is_object) {
+      Open& parent = open.back();
+      if (parent.want_key != is_key || (is_key && node.kind != Kind::String)) return std::nullopt;
+      if (is_key) ++parent.seen;
+      parent.want_key = !is_key;
+    } else {
+      if (is_key) return std::nullopt;
+      if (!open.empty()) ++open.back().seen;
+    }
+    const std::uint64_t limit = open.empty() ? count : open.back().end;
+    switch (node.kind) {
+      case Kind::Null:
+      case Kind::Bool:
+        if (node.flags != 0 || node.size != 0 || node.payload > 1) return std::nullopt;
+        break;
+      case Kind::Integer:
+        if (node.flags == kFitsInt64) {
+          if (node.size != 0) return std::nullopt;
+        } else if (node.flags != 0 || node.payload > doc.m_strings.size() ||
+                   node.size > doc.m_strings.size() - node.payload || node.size == 0) {
+          return std::nullopt;
+        }
+        break;
+      case Kind::Float:
+        if (node.flags != 0 || node.size != 0 || !std::isfinite(std::bit_cast<double>(node.payload))) {
+          return std::nullopt;
+        }
+        break;
+      case Kind::String:
+        if ((node.flags & ~kKeyNode) != 0 || node.payload > doc.m_strings.size() ||
+            node.size > doc.m_strings.size() - node.payload) {
+          return std::nullopt;
+        }
+        break;
+      case Kind::Array:
+      case Kind::Object:
+        if (node.flags != 0 || node.payload <= i || node.payload > limit) return std::nullopt;
+        open.push_back(Open{static_cast<std::uint32_t>(node.payload), node.size, 0,
+                            node.kind == Kind::Object, true});
+        break;
+    }
+    doc.m_nodes.push_back(node);
+  }
+  if (!close_finished(count) || !open.empty()) return std::nullopt;
+  return doc;
 }
 
 // --- DocumentBuilder -------------------------------------------------------

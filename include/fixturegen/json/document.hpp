@@ -173,6 +173,22 @@ public:
   // Memory held by the tape, for benchmarks and limits.
   std::size_t memory_bytes() const;
 
+  // The tape itself, for a cache of compiled schemas (schema/program_cache):
+  // the nodes as raw bytes and the string pool every string value, key and
+  // big integer's text points into. from_tape() is the way back; it checks
+  // the whole structure (kinds, container ends and counts, string bounds,
+  // finite floats) and returns nullopt for anything a parse could not have
+  // produced, so a damaged cache entry is a miss, never a crash.
+  std::string_view tape_nodes() const {
+    return {reinterpret_cast<const char*>(m_nodes.data()), m_nodes.size() * sizeof(Node)};
+  }
+  std::string_view string_pool() const { return m_strings; }
+  static std::optional<Document> from_tape(std::string_view nodes, std::string_view strings);
+  // The value at tape position `index` (< node_count()), as Value::index()
+  // gave it: how a cache names the values a compiled schema points at.
+  std::uint32_t node_count() const { return static_cast<std::uint32_t>(m_nodes.size()); }
+  Value value_at(std::uint32_t index) const { return Value(this, index); }
+
 private:
   friend class Value;
   friend class DocumentBuilder;
