@@ -10,7 +10,7 @@ namespace {
 
 // Bumped whenever the layout below changes (the build id in the cache key
 // changes anyway; this keeps a hand-copied entry from being misread).
-constexpr std::uint32_t kFormatVersion = 1;
+constexpr std::uint32_t kFormatVersion = 2;
 constexpr std::uint32_t kNoDocument = 0xFFFF'FFFF;
 
 class ByteWriter {
@@ -24,6 +24,14 @@ public:
   }
   void put_bytes(std::string_view bytes) {
     put<std::uint64_t>(bytes.size());
+    m_out.append(bytes);
+  }
+  // Bytes that start 8-aligned from the start of the encoding (zeros in
+  // between), so that a reader holding the encoding at an aligned address
+  // can use a document tape where it lies.
+  void put_aligned_bytes(std::string_view bytes) {
+    put<std::uint64_t>(bytes.size());
+    m_out.append((8 - m_out.size() % 8) % 8, '\0');
     m_out.append(bytes);
   }
   void put_id(SchemaId id) { put<std::uint32_t>(id); }
@@ -83,7 +91,7 @@ private:
 // of a failed reader return zeros, so no loop runs away on garbage).
 class ByteReader {
 public:
-  ByteReader(std::string_view bytes, Program& program) : m_rest(bytes), m_program(program) {}
+  ByteReader(std::string_view bytes, Program& program) : m_start(bytes.data()), m_rest(bytes), m_program(program) {}
 
   bool failed() const { return m_failed; }
   bool at_end() const { return m_rest.empty(); }
@@ -116,6 +124,19 @@ public:
       m_failed = true;
       return {};
     }
+    const std::string_view bytes = m_rest.substr(0, size);
+    m_rest.remove_prefix(size);
+    return bytes;
+  }
+  std::string_view get_aligned_bytes() {
+    const auto size = get<std::uint64_t>();
+    const std::size_t padding = (8 - static_cast<std::size_t>(m_rest.data() - m_start) % 8) % 8;
+    if (m_failed || padding > m_rest.size() || size > m_rest.size() - padding) {
+      m_failed = true;
+      return {};
+    }
+    for (std::size_t i = 0; i < padding; ++i) check(m_rest[i] == '\0');
+    m_rest.remove_prefix(padding);
     const std::string_view bytes = m_rest.substr(0, size);
     m_rest.remove_prefix(size);
     return bytes;
@@ -168,6 +189,7 @@ public:
   }
 
 private:
+  const char* m_start;
   std::string_view m_rest;
   Program& m_program;
   bool m_failed = false;
@@ -350,7 +372,7 @@ std::optional<std::string> encode_program(const Program& program) {
   out.put<std::uint32_t>(kFormatVersion);
 
   out.put_list(program.documents, [&](const std::shared_ptr<const json::Document>& document) {
-    out.put_bytes(document->tape_nodes());
+    out.put_aligned_bytes(document->tape_nodes());
     out.put_bytes(document->string_pool());
   });
   out.put_list(program.pointers.prefixes(), [&](const std::string& prefix) { out.put_bytes(prefix); });
@@ -457,7 +479,8 @@ std::optional<std::string> encode_program(const Program& program) {
   return out.take();
 }
 
-std::unique_ptr<Program> decode_program(std::string_view bytes, const ValidatorOptions& options) {
+std::unique_ptr<Program> decode_program(std::string_view bytes, const ValidatorOptions& options,
+                                        std::shared_ptr<const void> keep_alive) {
   auto program = std::make_unique<Program>();
   Program& p = *program;
   ByteReader in(bytes, p);
@@ -465,10 +488,14 @@ std::unique_ptr<Program> decode_program(std::string_view bytes, const ValidatorO
 
   const std::size_t documents = in.get_count(16);
   for (std::size_t i = 0; i < documents && !in.failed(); ++i) {
-    const std::string_view nodes = in.get_bytes();
+    const std::string_view nodes = in.get_aligned_bytes();
     const std::string_view strings = in.get_bytes();
     if (in.failed()) break;
-    std::optional<json::Document> document = json::Document::from_tape(nodes, strings);
+    // In place when the bytes outlive the program and sit where a tape can
+    // be read (a mapped cache entry), else copied.
+    std::optional<json::Document> document =
+        keep_alive ? json::Document::view_tape(nodes, strings, keep_alive) : std::nullopt;
+    if (!document) document = json::Document::from_tape(nodes, strings);
     if (!in.check(document.has_value())) break;
     p.documents.push_back(std::make_shared<const json::Document>(std::move(*document)));
   }

@@ -25,6 +25,10 @@ std::optional<std::string> encode_program(const Program& program);
 // out-of-range indices, a malformed tape, a pattern that no longer
 // compiles. Every index is checked, so what comes back runs without
 // reading out of bounds, whatever the bytes were.
-std::unique_ptr<Program> decode_program(std::string_view bytes, const ValidatorOptions& options);
+// `keep_alive`, when given, owns `bytes` for as long as it lives: the
+// program's documents then read their tapes where they lie (when aligned)
+// instead of copying them.
+std::unique_ptr<Program> decode_program(std::string_view bytes, const ValidatorOptions& options,
+                                        std::shared_ptr<const void> keep_alive = nullptr);
 
 }  // namespace fixturegen::schema

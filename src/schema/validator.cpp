@@ -132,8 +132,9 @@ Expected<std::vector<Violation>> Validator::validate(json::Value instance) const
 
 std::optional<std::string> Validator::to_bytes() const { return encode_program(*m_program); }
 
-std::optional<Validator> Validator::from_bytes(std::string_view bytes, const ValidatorOptions& options) {
-  std::unique_ptr<Program> program = decode_program(bytes, options);
+std::optional<Validator> Validator::from_bytes(std::string_view bytes, const ValidatorOptions& options,
+                                               std::shared_ptr<const void> keep_alive) {
+  std::unique_ptr<Program> program = decode_program(bytes, options, std::move(keep_alive));
   if (!program) return std::nullopt;
   return Validator(std::move(program));
 }

@@ -121,7 +121,10 @@ public:
   // way back gives nullopt for bytes to_bytes did not write; `options`
   // must be the ones it was compiled with (the cache key holds them).
   std::optional<std::string> to_bytes() const;
-  static std::optional<Validator> from_bytes(std::string_view bytes, const ValidatorOptions& options);
+  // `keep_alive`, when given, owns `bytes` and may be kept by the program
+  // to read its schema documents in place instead of copying them.
+  static std::optional<Validator> from_bytes(std::string_view bytes, const ValidatorOptions& options,
+                                             std::shared_ptr<const void> keep_alive = nullptr);
 
   Validator(Validator&&) noexcept;
   Validator& operator=(Validator&&) noexcept;
