@@ -411,3 +411,40 @@ TEST_CASE("ProgramCache: from_environment reads FIXTUREGEN_CACHE_DIR, XDG_CACHE_
   env.set("HOME", nullptr);
   CHECK_FALSE(ProgramCache::from_environment().enabled());
 }
+
+TEST_CASE("Document: copies and moves keep reading the right storage (short string pools, tapes read in place)", "[program_cache]") {
+  // A pool of a few bytes lives inside the std::string itself: a move that
+  // kept the old view would read the moved-from object.
+  json::Document small;
+  REQUIRE_FALSE(json::Document::parse(R"({"k": "v"})", small).has_value());
+  json::Document moved = std::move(small);
+  CHECK(moved.root().find("k")->as_string() == "v");
+  json::Document copied = moved;
+  moved = json::Document();
+  CHECK(copied.root().find("k")->as_string() == "v");
+  json::Document assigned;
+  assigned = copied;
+  copied = std::move(assigned);
+  CHECK(copied.root().find("k")->as_string() == "v");
+
+  // In place: the copy shares the owner of the bytes and outlives the original.
+  const auto source = parse(R"({"name": "a longer string than the small-string buffer", "n": [1, 2]})");
+  auto bytes = std::make_shared<std::string>();
+  const std::string_view nodes_view = source->tape_nodes();
+  // std::string's buffer comes from operator new: aligned for the tape.
+  bytes->append(nodes_view);
+  bytes->append(source->string_pool());
+  const std::string_view all(*bytes);
+  std::optional<json::Document> in_place =
+      json::Document::view_tape(all.substr(0, nodes_view.size()), all.substr(nodes_view.size()), bytes);
+  REQUIRE(in_place.has_value());
+  CHECK(in_place->tape_nodes().data() == bytes->data());  // not copied
+  json::Document kept = *in_place;
+  in_place.reset();
+  bytes.reset();  // the document holds the last reference
+  CHECK(json::json_equal(kept.root(), source->root()));
+  // Misaligned tapes are refused (from_tape copies those instead).
+  auto misaligned = std::make_shared<std::string>(" " + std::string(nodes_view));
+  CHECK_FALSE(json::Document::view_tape(std::string_view(*misaligned).substr(1), source->string_pool(), misaligned));
+  CHECK_FALSE(json::Document::view_tape(nodes_view, source->string_pool(), nullptr));
+}
