@@ -158,7 +158,7 @@ private:
 // Maps a whole entry: 0, or the errno that stopped it.
 int map_entry(const fs::path& path, std::shared_ptr<const MappedEntry>& out) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return errno;
   struct stat info {};
   int error = 0;
@@ -166,6 +166,10 @@ int map_entry(const fs::path& path, std::shared_ptr<const MappedEntry>& out) {
     error = errno;
   } else if (!S_ISREG(info.st_mode) || info.st_size <= 0 || info.st_size > kMaxEntryBytes) {
     error = EINVAL;
+  } else if (info.st_uid != ::geteuid()) {
+    // In a directory others can write to (FIXTUREGEN_CACHE_DIR=/tmp/...),
+    // an entry someone else wrote is not trusted to say what is valid.
+    error = EPERM;
   } else {
     const auto size = static_cast<std::size_t>(info.st_size);
     void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
