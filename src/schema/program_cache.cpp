@@ -19,7 +19,6 @@
 #include <system_error>
 #include <vector>
 
-
 namespace fixturegen::schema {
 
 namespace fs = std::filesystem;
@@ -214,7 +213,7 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
   std::shared_ptr<const MappedEntry> mapped;
   if (const int error = map_entry(path, mapped)) {
     if (error == ENOENT) return std::nullopt;  // the usual miss: never written
-    return miss(std::strerror(error));
+    return miss(std::error_code(error, std::generic_category()).message());  // strerror is not thread-safe
   }
   const std::string_view entry = mapped->bytes();
   if (entry.size() < kHeaderBytes || !entry.starts_with(kMagic)) return miss("not a cache entry");
