@@ -157,7 +157,10 @@ private:
 // Maps a whole entry: 0, or the errno that stopped it.
 int map_entry(const fs::path& path, std::shared_ptr<const MappedEntry>& out) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+  // O_NONBLOCK: a FIFO (or a device) put in an entry's place would
+  // otherwise block this open until some writer comes along; a regular
+  // file ignores the flag.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) return errno;
   struct stat info {};
   int error = 0;

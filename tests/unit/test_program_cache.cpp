@@ -16,7 +16,12 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
+
+#include <chrono>
+#include <future>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -335,6 +340,33 @@ TEST_CASE("ProgramCache: a damaged, truncated or foreign entry is a miss, and th
     CHECK(test::read_text(entry) == good);
     CHECK(cache.load(text, "file:///s.json", {}).has_value());
   }
+}
+
+TEST_CASE("ProgramCache: a FIFO in an entry's place is a miss, not a wait for a writer", "[program_cache]") {
+  if (!build_id()) {
+    WARN("this test binary has no GNU build id: the cache is off");
+    return;
+  }
+  test::ScratchDir dir;
+  const ProgramCache cache(dir.path());
+  const std::string text(kDraft7Schema);
+  const Validator original = compile(text);
+  cache.store(text, "file:///s.json", {}, original);
+  fs::path entry;
+  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  fs::remove(entry);
+  REQUIRE(::mkfifo(entry.c_str(), 0644) == 0);
+  auto loaded = std::async(std::launch::async, [&] { return cache.load(text, "file:///s.json", {}).has_value(); });
+  if (loaded.wait_for(std::chrono::seconds(20)) != std::future_status::ready) {
+    // Release the blocked open (a writer arrives and leaves) before failing.
+    const int writer = ::open(entry.c_str(), O_WRONLY | O_NONBLOCK);
+    if (writer >= 0) ::close(writer);
+    FAIL("load() blocked opening a FIFO");
+  }
+  CHECK_FALSE(loaded.get());
+  cache.store(text, "file:///s.json", {}, original);  // replaced by a real entry
+  CHECK(fs::is_regular_file(fs::symlink_status(entry)));
+  CHECK(cache.load(text, "file:///s.json", {}).has_value());
 }
 
 TEST_CASE("ProgramCache: an unusable directory costs only the compile", "[program_cache]") {
