@@ -224,6 +224,11 @@ public:
   std::vector<Resource> resources;
   SchemaId root = kNoSchema;
   bool uses_dynamic_scope = false;
+  // Compiling read a document the program does not keep: a custom
+  // metaschema, for the draft its `$schema` declares. Such a program is not
+  // cached (that document's text is not in the cache key: editing it must
+  // change the next run's verdict).
+  bool read_other_documents = false;
   // Text that views above point at when it is in no document: a program
   // read back from the cache owns its keyword names here (a deque, so that
   // adding one never moves the others).

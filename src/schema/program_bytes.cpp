@@ -382,7 +382,7 @@ bool indices_in_range(const Program& p) {
 }  // namespace
 
 std::optional<std::string> encode_program(const Program& program) {
-  if (program.documents.size() != 1) return std::nullopt;
+  if (program.documents.size() != 1 || program.read_other_documents) return std::nullopt;
   ByteWriter out(program);
   out.put<std::uint32_t>(kFormatVersion);
 

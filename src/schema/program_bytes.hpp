@@ -17,8 +17,8 @@ namespace fixturegen::schema {
 // build that wrote it (the cache key holds its build id).
 
 // nullopt when the program cannot be cached: it reaches documents other
-// than the one it was compiled from (another file's contents are not in
-// the cache key).
+// than the one it was compiled from, or its draft came from a custom
+// metaschema (another file's contents are not in the cache key).
 std::optional<std::string> encode_program(const Program& program);
 
 // nullptr when `bytes` is not a program encode_program wrote: truncated,

@@ -74,6 +74,15 @@ std::optional<Draft> draft_of(std::string_view uri) {
   return std::nullopt;
 }
 
+// Whether schema_draft() reads another document for `schema`: a `$schema`
+// that names neither known draft (a custom metaschema, looked up in the
+// store).
+bool draft_reads_metaschema(json::Value schema) {
+  if (!schema.is_object()) return false;
+  const std::optional<json::Value> declared = schema.find("$schema");
+  return declared && declared->is_string() && !draft_of(declared->as_string());
+}
+
 }  // namespace
 
 Expected<Draft> schema_draft(json::Value schema, std::string_view uri, Draft fallback, const SchemaStore* store) {
@@ -114,8 +123,10 @@ Expected<Validator> Validator::compile(std::shared_ptr<const json::Document> sch
   if (!draft) return std::move(draft).error();
   ValidatorOptions effective = options;
   effective.draft = *draft;
+  const bool read_metaschema = draft_reads_metaschema(schema->root());
   auto program = compile_program(std::move(schema), std::move(uri), store, effective);
   if (!program) return std::move(program).error();
+  if (read_metaschema) (*program)->read_other_documents = true;
   return Validator(std::move(program).value());
 }
 

@@ -189,6 +189,30 @@ TEST_CASE("ProgramCache: a program that reaches another document is not cacheabl
   CHECK_FALSE(compiled->to_bytes().has_value());
 }
 
+TEST_CASE("ProgramCache: a schema whose draft comes from a custom metaschema is not cacheable", "[program_cache]") {
+  // The metaschema's own `$schema` decides the draft (here: $ref siblings
+  // ignored or not); its text is not in the cache key, so a cached program
+  // would keep the old draft after the metaschema is edited.
+  const auto schema = parse(R"({"$schema": "file:///meta.json", "$ref": "#/definitions/any", "type": "string",
+                                "definitions": {"any": {}}})");
+  const auto instance = parse("1");
+  for (const char* draft : {"http://json-schema.org/draft-07/schema#", "https://json-schema.org/draft/2020-12/schema"}) {
+    INFO(draft);
+    schema::SchemaStore store;
+    store.add("file:///meta.json", parse(std::string(R"({"$schema": ")") + draft + R"("})"));
+    auto compiled = Validator::compile(schema, "file:///main.json", store);
+    REQUIRE(compiled.has_value());
+    CHECK(*compiled->is_valid(instance->root()) == (std::string_view(draft).find("draft-07") != std::string_view::npos));
+    CHECK_FALSE(compiled->to_bytes().has_value());
+  }
+  // A known draft named directly reads no other document: cacheable.
+  schema::SchemaStore store;
+  auto known = Validator::compile(parse(R"({"$schema": "https://json-schema.org/draft/2020-12/schema", "type": "string"})"),
+                                  "file:///main.json", store);
+  REQUIRE(known.has_value());
+  CHECK(known->to_bytes().has_value());
+}
+
 TEST_CASE("ProgramCache: truncated or altered bytes read back as nothing or as a program that runs safely", "[program_cache]") {
   const Validator original = compile(kDraft7Schema);
   const std::string bytes = *original.to_bytes();
