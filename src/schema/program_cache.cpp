@@ -154,8 +154,20 @@ private:
   std::size_t m_size;
 };
 
-// Maps a whole entry: 0, or the errno that stopped it.
-int map_entry(const fs::path& path, std::shared_ptr<const MappedEntry>& out) {
+// Whether `header` (an entry's first kHeaderBytes) is this key's, for a
+// payload of `payload_size` bytes.
+bool header_fits(const char* header, const Key& key, std::uint64_t payload_size) {
+  std::uint64_t size = 0;
+  std::memcpy(&size, header + kMagic.size() + kKeyBytes + 8, 8);
+  return std::string_view(header, kMagic.size()) == kMagic &&
+         std::memcmp(header + kMagic.size(), key.bytes, kKeyBytes) == 0 && size == payload_size;
+}
+
+// Maps a whole entry: 0, or the errno that stopped it. The header is read
+// first and the file mapped only when it names `key` and the file's own
+// size (else EINVAL): a huge or sparse file in an entry's place costs one
+// small read, not a mapping that pages in all of it.
+int map_entry(const fs::path& path, const Key& key, std::shared_ptr<const MappedEntry>& out) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
   // O_NONBLOCK: a FIFO (or a device) put in an entry's place would
   // otherwise block this open until some writer comes along; a regular
@@ -166,12 +178,17 @@ int map_entry(const fs::path& path, std::shared_ptr<const MappedEntry>& out) {
   int error = 0;
   if (::fstat(fd, &info) != 0) {
     error = errno;
-  } else if (!S_ISREG(info.st_mode) || info.st_size <= 0 || info.st_size > kMaxEntryBytes) {
+  } else if (!S_ISREG(info.st_mode) || info.st_size < static_cast<off_t>(kHeaderBytes) ||
+             info.st_size > kMaxEntryBytes) {
     error = EINVAL;
   } else if (info.st_uid != ::geteuid()) {
     // In a directory others can write to (FIXTUREGEN_CACHE_DIR=/tmp/...),
     // an entry someone else wrote is not trusted to say what is valid.
     error = EPERM;
+  } else if (char header[kHeaderBytes];
+             ::pread(fd, header, kHeaderBytes, 0) != static_cast<ssize_t>(kHeaderBytes) ||
+             !header_fits(header, key, static_cast<std::uint64_t>(info.st_size) - kHeaderBytes)) {
+    error = EINVAL;
   } else {
     const auto size = static_cast<std::size_t>(info.st_size);
     void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -214,7 +231,7 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
     return std::nullopt;
   };
   std::shared_ptr<const MappedEntry> mapped;
-  if (const int error = map_entry(path, mapped)) {
+  if (const int error = map_entry(path, key, mapped)) {
     if (error == ENOENT) return std::nullopt;  // the usual miss: never written
     return miss(std::error_code(error, std::generic_category()).message());  // strerror is not thread-safe
   }

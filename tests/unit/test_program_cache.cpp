@@ -17,6 +17,7 @@
 
 #include <cstdlib>
 #include <fcntl.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -390,6 +391,37 @@ TEST_CASE("ProgramCache: a FIFO in an entry's place is a miss, not a wait for a 
   CHECK_FALSE(loaded.get());
   cache.store(text, "file:///s.json", {}, original);  // replaced by a real entry
   CHECK(fs::is_regular_file(fs::symlink_status(entry)));
+  CHECK(cache.load(text, "file:///s.json", {}).has_value());
+}
+
+TEST_CASE("ProgramCache: a huge sparse file in an entry's place is refused by its header, not paged in", "[program_cache]") {
+  if (!build_id()) {
+    WARN("this test binary has no GNU build id: the cache is off");
+    return;
+  }
+  test::ScratchDir dir;
+  const ProgramCache cache(dir.path());
+  const std::string text(kDraft7Schema);
+  const Validator original = compile(text);
+  cache.store(text, "file:///s.json", {}, original);
+  fs::path entry;
+  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  // The good entry, extended with a 256 MiB hole: its header no longer
+  // matches the file's size. Mapping it whole (MAP_POPULATE) would fault in
+  // every page of the hole; this thread's page faults tell.
+  constexpr std::uintmax_t kHuge = std::uintmax_t{256} << 20;
+  fs::resize_file(entry, kHuge);
+  rusage before {};
+  REQUIRE(::getrusage(RUSAGE_THREAD, &before) == 0);
+  CHECK_FALSE(cache.load(text, "file:///s.json", {}).has_value());
+  rusage after {};
+  REQUIRE(::getrusage(RUSAGE_THREAD, &after) == 0);
+  CHECK(after.ru_minflt + after.ru_majflt - before.ru_minflt - before.ru_majflt < 100);
+  fs::resize_file(entry, 0);
+  fs::resize_file(entry, kHuge);  // all hole, no header at all
+  CHECK_FALSE(cache.load(text, "file:///s.json", {}).has_value());
+  cache.store(text, "file:///s.json", {}, original);
+  CHECK(fs::file_size(entry) < kHuge);
   CHECK(cache.load(text, "file:///s.json", {}).has_value());
 }
 
