@@ -507,7 +507,7 @@ std::unique_ptr<Program> decode_program(std::string_view bytes, const ValidatorO
     const std::string_view strings = in.get_bytes();
     if (in.failed()) break;
     // In place when the bytes outlive the program and sit where a tape can
-    // be read (a mapped cache entry), else copied.
+    // be read (a cache entry read into memory), else copied.
     std::optional<json::Document> document =
         keep_alive ? json::Document::view_tape(nodes, strings, keep_alive) : std::nullopt;
     if (!document) document = json::Document::from_tape(nodes, strings);

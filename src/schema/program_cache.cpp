@@ -5,7 +5,6 @@
 #include <fixturegen/core/log.hpp>
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -135,25 +134,6 @@ bool write_entry(const fs::path& path, std::string_view bytes) {
   return true;
 }
 
-// A whole entry mapped read-only. The page cache's own pages are mapped,
-// not copied into fresh memory: on the machines measured, every page a
-// process touches for the first time costs about 2 us, more than decoding
-// it. The program's documents read their tapes from here and keep the
-// mapping alive. Entries are only ever replaced by rename, never rewritten
-// in place, so a mapped one does not change underneath.
-class MappedEntry {
-public:
-  MappedEntry(void* address, std::size_t size) : m_address(address), m_size(size) {}
-  MappedEntry(const MappedEntry&) = delete;
-  MappedEntry& operator=(const MappedEntry&) = delete;
-  ~MappedEntry() { ::munmap(m_address, m_size); }
-  std::string_view bytes() const { return {static_cast<const char*>(m_address), m_size}; }
-
-private:
-  void* m_address;
-  std::size_t m_size;
-};
-
 // Whether `header` (an entry's first kHeaderBytes) is this key's, for a
 // payload of `payload_size` bytes.
 bool header_fits(const char* header, const Key& key, std::uint64_t payload_size) {
@@ -163,11 +143,15 @@ bool header_fits(const char* header, const Key& key, std::uint64_t payload_size)
          std::memcmp(header + kMagic.size(), key.bytes, kKeyBytes) == 0 && size == payload_size;
 }
 
-// Maps a whole entry: 0, or the errno that stopped it. The header is read
-// first and the file mapped only when it names `key` and the file's own
-// size (else EINVAL): a huge or sparse file in an entry's place costs one
-// small read, not a mapping that pages in all of it.
-int map_entry(const fs::path& path, const Key& key, std::shared_ptr<const MappedEntry>& out) {
+// Reads a whole entry into memory of its own: 0, or the errno that stopped
+// it. Read, not mapped: a program's documents read their tapes from these
+// bytes for the whole run, and a mapping dies of SIGBUS when the file is
+// cut in place meanwhile (`cp` over the cache directory, a cleaner); this
+// cache only ever renames entries into place, but not everyone does. The
+// header is read first and the rest only when it names `key` and the
+// file's own size (else EINVAL): a huge or sparse file in an entry's place
+// costs one small read.
+int read_entry(const fs::path& path, const Key& key, std::shared_ptr<const std::string>& out) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
   // O_NONBLOCK: a FIFO (or a device) put in an entry's place would
   // otherwise block this open until some writer comes along; a regular
@@ -190,10 +174,20 @@ int map_entry(const fs::path& path, const Key& key, std::shared_ptr<const Mapped
              !header_fits(header, key, static_cast<std::uint64_t>(info.st_size) - kHeaderBytes)) {
     error = EINVAL;
   } else {
-    const auto size = static_cast<std::size_t>(info.st_size);
-    void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-    if (address == MAP_FAILED) error = errno;
-    else out = std::make_shared<const MappedEntry>(address, size);
+    // A std::string's buffer comes from operator new: aligned for a tape
+    // (Document::view_tape checks, and copies a tape that is not).
+    auto bytes = std::make_shared<std::string>(static_cast<std::size_t>(info.st_size), '\0');
+    std::size_t done = 0;
+    while (done < bytes->size()) {
+      const ssize_t n = ::pread(fd, bytes->data() + done, bytes->size() - done, static_cast<off_t>(done));
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) {
+        error = n < 0 ? errno : EINVAL;  // cut while read: its digest would not match anyway
+        break;
+      }
+      done += static_cast<std::size_t>(n);
+    }
+    if (error == 0) out = std::move(bytes);
   }
   ::close(fd);
   return error;
@@ -230,12 +224,12 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
     log::detail("compiled-schema cache: ignoring {}: {}", path.string(), why);
     return std::nullopt;
   };
-  std::shared_ptr<const MappedEntry> mapped;
-  if (const int error = map_entry(path, key, mapped)) {
+  std::shared_ptr<const std::string> read;
+  if (const int error = read_entry(path, key, read)) {
     if (error == ENOENT) return std::nullopt;  // the usual miss: never written
     return miss(std::error_code(error, std::generic_category()).message());  // strerror is not thread-safe
   }
-  const std::string_view entry = mapped->bytes();
+  const std::string_view entry = *read;
   if (entry.size() < kHeaderBytes || !entry.starts_with(kMagic)) return miss("not a cache entry");
   if (std::memcmp(entry.data() + kMagic.size(), key.bytes, kKeyBytes) != 0) return miss("written for another key");
   std::uint64_t digest = 0;
@@ -244,7 +238,7 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
   std::memcpy(&size, entry.data() + kMagic.size() + kKeyBytes + 8, 8);
   const std::string_view payload = entry.substr(kHeaderBytes);
   if (payload.size() != size || payload_digest(payload) != digest) return miss("damaged (digest mismatch)");
-  std::optional<Validator> validator = Validator::from_bytes(payload, options, mapped);
+  std::optional<Validator> validator = Validator::from_bytes(payload, options, read);
   if (!validator) return miss("malformed program");
   return validator;
 }

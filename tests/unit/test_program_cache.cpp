@@ -425,6 +425,33 @@ TEST_CASE("ProgramCache: a huge sparse file in an entry's place is refused by it
   CHECK(cache.load(text, "file:///s.json", {}).has_value());
 }
 
+TEST_CASE("ProgramCache: a loaded program keeps answering when its entry is rewritten or cut in place", "[program_cache]") {
+  if (!build_id()) {
+    WARN("this test binary has no GNU build id: the cache is off");
+    return;
+  }
+  // The cache itself only renames entries into place, but `cp` over the
+  // cache directory (a CI cache restore), a cleaner or an editor writes
+  // them in place while a run holds the program. A program that read its
+  // tape from a mapping of the file died of SIGBUS once the file was cut.
+  test::ScratchDir dir;
+  const ProgramCache cache(dir.path());
+  const std::string text(kDraft7Schema);
+  const Validator original = compile(text);
+  cache.store(text, "file:///s.json", {}, original);
+  fs::path entry;
+  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  const std::string good = test::read_text(entry);
+  std::optional<Validator> loaded = cache.load(text, "file:///s.json", {});
+  REQUIRE(loaded.has_value());
+  SECTION("cut to nothing") { fs::resize_file(entry, 0); }
+  SECTION("overwritten in place by other bytes") {
+    std::ofstream out(entry, std::ios::binary | std::ios::in | std::ios::out);
+    out << std::string(good.size(), 'x');
+  }
+  require_same_answers(original, *loaded, kDraft7Instances);
+}
+
 TEST_CASE("ProgramCache: an unusable directory costs only the compile", "[program_cache]") {
   test::ScratchDir dir;
   test::write_text(dir.path() / "file", "not a directory");

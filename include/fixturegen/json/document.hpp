@@ -194,7 +194,7 @@ public:
   std::string_view string_pool() const { return {m_string_data, m_string_size}; }
   static std::optional<Document> from_tape(std::string_view nodes, std::string_view strings);
   // As from_tape, but reading the tape where it lies instead of copying
-  // it: `keep_alive` owns that memory (a mapped cache entry) and lives as
+  // it: `keep_alive` owns that memory (a cache entry's bytes) and lives as
   // long as the document and its copies. nullopt also when `nodes` is not
   // aligned for the tape's 8-byte fields (then use from_tape).
   static std::optional<Document> view_tape(std::string_view nodes, std::string_view strings,
