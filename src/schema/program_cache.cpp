@@ -101,7 +101,11 @@ void prune_other_builds(const fs::path& programs, const std::string& current) {
   std::sort(builds.begin(), builds.end(), [](const auto& a, const auto& b) { return a.first > b.first; });
   for (std::size_t i = kKeptOtherBuilds; i < builds.size(); ++i) {
     for (const fs::directory_entry& entry : fs::directory_iterator(builds[i].second, ec)) {
-      if (is_entry_name(entry.path().filename().string()) && entry.is_regular_file(ec)) fs::remove(entry.path(), ec);
+      // symlink_status: a symlink named like an entry is not one this
+      // cache wrote (it writes regular files only), whatever it points at.
+      if (is_entry_name(entry.path().filename().string()) && fs::is_regular_file(entry.symlink_status(ec))) {
+        fs::remove(entry.path(), ec);
+      }
     }
     fs::remove(builds[i].second, ec);  // only when now empty
   }

@@ -473,6 +473,7 @@ TEST_CASE("ProgramCache: a new build keeps three other builds' entries and remov
   const std::string entry_name = std::string(32, 'a') + ".fgprog";
   // Five older builds, oldest first; the oldest also holds a file the cache
   // did not write, and a directory with a non-build-id name.
+  test::write_text(dir.path() / "target.txt", "not the cache's");
   std::vector<fs::path> builds;
   for (int i = 0; i < 5; ++i) {
     const fs::path build = programs / (std::string(40, static_cast<char>('0' + i)));
@@ -480,6 +481,8 @@ TEST_CASE("ProgramCache: a new build keeps three other builds' entries and remov
     test::write_text(build / entry_name, "old");
     test::write_text(build / (entry_name + ".tmp-1-2"), "old temp");
     if (i == 0) test::write_text(build / "notes.txt", "mine");
+    // A symlink named like an entry: the cache never makes one.
+    if (i == 1) fs::create_symlink(dir.path() / "target.txt", build / (std::string(32, 'b') + ".fgprog"));
     // Last: writing a file into a directory would make it the newest.
     fs::last_write_time(build, fs::file_time_type::clock::now() - std::chrono::hours(10 - i));
     builds.push_back(build);
@@ -492,7 +495,9 @@ TEST_CASE("ProgramCache: a new build keeps three other builds' entries and remov
 
   CHECK(fs::exists(builds[0] / "notes.txt"));        // not ours: kept, so its directory stays
   CHECK_FALSE(fs::exists(builds[0] / entry_name));   // ours: removed
-  CHECK_FALSE(fs::exists(builds[1]));                // the second oldest: emptied and removed
+  CHECK_FALSE(fs::exists(builds[1] / entry_name));   // the second oldest: its entries removed,
+  CHECK(fs::is_symlink(builds[1] / (std::string(32, 'b') + ".fgprog")));  // not the symlink
+  CHECK(test::read_text(dir.path() / "target.txt") == "not the cache's");
   for (int i = 2; i < 5; ++i) CHECK(fs::exists(builds[static_cast<std::size_t>(i)] / entry_name));
   CHECK(fs::exists(programs / "not-a-build" / entry_name));
 }
