@@ -8,6 +8,7 @@
 #include "json_test_support.hpp"
 
 #include <fixturegen/core/build_id.hpp>
+#include <fixturegen/core/fast_hash.hpp>
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/json/document.hpp>
 #include <fixturegen/schema/program_cache.hpp>
@@ -450,6 +451,57 @@ TEST_CASE("ProgramCache: a loaded program keeps answering when its entry is rewr
     out << std::string(good.size(), 'x');
   }
   require_same_answers(original, *loaded, kDraft7Instances);
+}
+
+TEST_CASE("ProgramCache: hand-made entries with a right digest are refused or run safely, tapes read in place", "[program_cache]") {
+  if (!build_id()) {
+    WARN("this test binary has no GNU build id: the cache is off");
+    return;
+  }
+  // What a digest cannot catch: bytes changed by someone who recomputed it.
+  // Through load(), so the documents read their tapes where the entry's
+  // bytes lie (Document::view_tape), not the copying path from_bytes()
+  // alone takes; ASan and UBSan watch the runs in the sanitizer build.
+  test::ScratchDir dir;
+  const ProgramCache cache(dir.path());
+  const std::string text(kDraft7Schema);
+  cache.store(text, "file:///s.json", {}, compile(text));
+  fs::path entry;
+  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  const std::string good = test::read_text(entry);
+  constexpr std::size_t kHeader = 8 + 16 + 8 + 8;  // magic, key, payload digest, payload size
+  REQUIRE(good.size() > kHeader);
+  const std::string payload = good.substr(kHeader);
+  std::vector<std::shared_ptr<const json::Document>> instances;
+  for (const std::string& instance : kDraft7Instances) instances.push_back(parse(instance));
+  std::mt19937 random(1129);
+  int refused = 0;
+  int loaded = 0;
+  for (int i = 0; i < 1500; ++i) {
+    std::string damaged = payload;
+    for (int flips = 1 + static_cast<int>(random() % 3); flips > 0; --flips) {
+      const std::size_t at = random() % damaged.size();
+      damaged[at] = static_cast<char>(damaged[at] ^ static_cast<char>(1 + random() % 255));
+    }
+    const std::uint64_t digest = fast_hash64(damaged);
+    std::string bytes = good.substr(0, kHeader - 16);
+    bytes.append(reinterpret_cast<const char*>(&digest), 8);
+    bytes.append(good, kHeader - 8, 8);
+    bytes += damaged;
+    test::write_text(entry, bytes);
+    const std::optional<Validator> read = cache.load(text, "file:///s.json", {});
+    if (!read) {
+      ++refused;
+      continue;
+    }
+    ++loaded;
+    for (const auto& instance : instances) {
+      (void)read->is_valid(instance->root());
+      (void)read->validate(instance->root());
+    }
+  }
+  CHECK(refused > 0);
+  CHECK(loaded > 0);
 }
 
 TEST_CASE("ProgramCache: an unusable directory costs only the compile", "[program_cache]") {
