@@ -138,45 +138,55 @@ bool write_entry(const fs::path& path, std::string_view bytes) {
   return true;
 }
 
-// Whether `header` (an entry's first kHeaderBytes) is this key's, for a
-// payload of `payload_size` bytes.
-bool header_fits(const char* header, const Key& key, std::uint64_t payload_size) {
+// Why `header` (an entry's first kHeaderBytes) is not this key's entry
+// with a payload of `payload_size` bytes; empty when it is.
+std::string_view header_mismatch(const char* header, const Key& key, std::uint64_t payload_size) {
+  if (std::string_view(header, kMagic.size()) != kMagic) return "not a cache entry";
+  if (std::memcmp(header + kMagic.size(), key.bytes, kKeyBytes) != 0) return "written for another key";
   std::uint64_t size = 0;
   std::memcpy(&size, header + kMagic.size() + kKeyBytes + 8, 8);
-  return std::string_view(header, kMagic.size()) == kMagic &&
-         std::memcmp(header + kMagic.size(), key.bytes, kKeyBytes) == 0 && size == payload_size;
+  if (size != payload_size) return "truncated or extended (its size differs from its header's)";
+  return {};
 }
 
-// Reads a whole entry into memory of its own: 0, or the errno that stopped
-// it. Read, not mapped: a program's documents read their tapes from these
-// bytes for the whole run, and a mapping dies of SIGBUS when the file is
-// cut in place meanwhile (`cp` over the cache directory, a cleaner); this
-// cache only ever renames entries into place, but not everyone does. The
-// header is read first and the rest only when it names `key` and the
-// file's own size (else EINVAL): a huge or sparse file in an entry's place
-// costs one small read.
-int read_entry(const fs::path& path, const Key& key, std::shared_ptr<const std::string>& out) {
+// Reads a whole entry into memory of its own; false with `why` when it
+// cannot be used (`why` empty: there is none, the usual miss). Read, not
+// mapped: a program's documents read their tapes from these bytes for the
+// whole run, and a mapping dies of SIGBUS when the file is cut in place
+// meanwhile (`cp` over the cache directory, a cleaner); this cache only
+// ever renames entries into place, but not everyone does. The header is
+// read first and the rest only when it names `key` and the file's own
+// size: a huge or sparse file in an entry's place costs one small read.
+bool read_entry(const fs::path& path, const Key& key, std::shared_ptr<const std::string>& out, std::string& why) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
+  auto system_error = [](int error) {
+    return std::error_code(error, std::generic_category()).message();  // strerror is not thread-safe
+  };
   // O_NONBLOCK: a FIFO (or a device) put in an entry's place would
   // otherwise block this open until some writer comes along; a regular
   // file ignores the flag.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-  if (fd < 0) return errno;
+  if (fd < 0) {
+    if (errno != ENOENT) why = system_error(errno);
+    return false;
+  }
   struct stat info {};
-  int error = 0;
   if (::fstat(fd, &info) != 0) {
-    error = errno;
-  } else if (!S_ISREG(info.st_mode) || info.st_size < static_cast<off_t>(kHeaderBytes) ||
-             info.st_size > kMaxEntryBytes) {
-    error = EINVAL;
+    why = system_error(errno);
+  } else if (!S_ISREG(info.st_mode)) {
+    why = "not a regular file";
+  } else if (info.st_size < static_cast<off_t>(kHeaderBytes) || info.st_size > kMaxEntryBytes) {
+    why = "not a cache entry (size " + std::to_string(info.st_size) + " bytes)";
   } else if (info.st_uid != ::geteuid()) {
     // In a directory others can write to (FIXTUREGEN_CACHE_DIR=/tmp/...),
     // an entry someone else wrote is not trusted to say what is valid.
-    error = EPERM;
-  } else if (char header[kHeaderBytes];
-             ::pread(fd, header, kHeaderBytes, 0) != static_cast<ssize_t>(kHeaderBytes) ||
-             !header_fits(header, key, static_cast<std::uint64_t>(info.st_size) - kHeaderBytes)) {
-    error = EINVAL;
+    why = "written by another user";
+  } else if (char header[kHeaderBytes]; ::pread(fd, header, kHeaderBytes, 0) != static_cast<ssize_t>(kHeaderBytes)) {
+    why = "cannot read its header";
+  } else if (const std::string_view mismatch =
+                 header_mismatch(header, key, static_cast<std::uint64_t>(info.st_size) - kHeaderBytes);
+             !mismatch.empty()) {
+    why = mismatch;
   } else {
     // A std::string's buffer comes from operator new: aligned for a tape
     // (Document::view_tape checks, and copies a tape that is not).
@@ -186,15 +196,15 @@ int read_entry(const fs::path& path, const Key& key, std::shared_ptr<const std::
       const ssize_t n = ::pread(fd, bytes->data() + done, bytes->size() - done, static_cast<off_t>(done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
-        error = n < 0 ? errno : EINVAL;  // cut while read: its digest would not match anyway
+        why = n < 0 ? system_error(errno) : std::string("cut while being read");
         break;
       }
       done += static_cast<std::size_t>(n);
     }
-    if (error == 0) out = std::move(bytes);
+    if (done == bytes->size()) out = std::move(bytes);
   }
   ::close(fd);
-  return error;
+  return out != nullptr;
 }
 
 }  // namespace
@@ -229,19 +239,15 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
     return std::nullopt;
   };
   std::shared_ptr<const std::string> read;
-  if (const int error = read_entry(path, key, read)) {
-    if (error == ENOENT) return std::nullopt;  // the usual miss: never written
-    return miss(std::error_code(error, std::generic_category()).message());  // strerror is not thread-safe
+  if (std::string why; !read_entry(path, key, read, why)) {
+    if (why.empty()) return std::nullopt;  // the usual miss: never written
+    return miss(why);
   }
-  const std::string_view entry = *read;
-  if (entry.size() < kHeaderBytes || !entry.starts_with(kMagic)) return miss("not a cache entry");
-  if (std::memcmp(entry.data() + kMagic.size(), key.bytes, kKeyBytes) != 0) return miss("written for another key");
+  // The header was checked as it was read; the payload's digest now.
   std::uint64_t digest = 0;
-  std::uint64_t size = 0;
-  std::memcpy(&digest, entry.data() + kMagic.size() + kKeyBytes, 8);
-  std::memcpy(&size, entry.data() + kMagic.size() + kKeyBytes + 8, 8);
-  const std::string_view payload = entry.substr(kHeaderBytes);
-  if (payload.size() != size || payload_digest(payload) != digest) return miss("damaged (digest mismatch)");
+  std::memcpy(&digest, read->data() + kMagic.size() + kKeyBytes, 8);
+  const std::string_view payload = std::string_view(*read).substr(kHeaderBytes);
+  if (payload_digest(payload) != digest) return miss("damaged (digest mismatch)");
   std::optional<Validator> validator = Validator::from_bytes(payload, options, read);
   if (!validator) return miss("malformed program");
   return validator;
