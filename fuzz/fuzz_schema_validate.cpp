@@ -46,7 +46,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     // The compiled-schema cache's bytes read back to a program that
     // answers alike (schema/program_cache.hpp).
     if (const std::optional<std::string> bytes = validator->to_bytes()) {
-      const std::optional<schema::Validator> again = schema::Validator::from_bytes(*bytes, options);
+      // As ProgramCache::load reads them: the documents read their tapes in
+      // place, in bytes the program keeps alive (Document::view_tape).
+      const auto kept = std::make_shared<const std::string>(*bytes);
+      const std::optional<schema::Validator> again = schema::Validator::from_bytes(*kept, options, kept);
       FUZZ_CHECK(again.has_value(), "to_bytes wrote bytes from_bytes refuses");
       const auto fast_again = again->is_valid(instance.root());
       const auto full_again = again->validate(instance.root());
@@ -66,6 +69,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   }
   // The raw input as cache bytes: refused or safe to run, never a crash.
   if (const std::optional<schema::Validator> read = schema::Validator::from_bytes(input, {})) {
+    (void)read->validate(instance.root());
+  }
+  const auto kept = std::make_shared<const std::string>(input);
+  if (const std::optional<schema::Validator> read = schema::Validator::from_bytes(*kept, {}, kept)) {
     (void)read->validate(instance.root());
   }
   return 0;
