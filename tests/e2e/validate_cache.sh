@@ -97,5 +97,23 @@ if [[ -z $(find "$WORK/c4" -name '*.tmp-*') && $(entries "$WORK/c4") -eq $n ]]; 
   fail "concurrent runs left temp files or a different number of entries: $(find "$WORK/c4" | head)"
 fi
 
+# Eight cold runs at once on one empty cache, each with 200 captures (the
+# thread-pool path: several threads load and store entries at once), one
+# of them drifted: all print the --no-cache report, no temp file is left.
+mkdir many
+for i in 1 2 3 4 5; do cp -r caps "many/$i"; done
+"$bin" validate --no-cache --schemas "$root/schemas" many >many.ref 2>many.ref.err
+many_rc=$?
+for i in 1 2 3 4 5 6 7 8; do
+  FIXTUREGEN_CACHE_DIR=$WORK/c5 "$bin" validate --schemas "$root/schemas" many >"many$i.out" 2>"many$i.err" &
+done
+wait
+same=1
+for i in 1 2 3 4 5 6 7 8; do cmp -s "many$i.out" many.ref && cmp -s "many$i.err" many.ref.err || same=0; done
+if [[ $many_rc -eq 1 && $same -eq 1 ]]; then pass; else fail "eight concurrent cold runs (200 captures each) disagree with --no-cache (exit $many_rc)"; fi
+if [[ -z $(find "$WORK/c5" -name '*.tmp-*') && $(entries "$WORK/c5") -eq $n ]]; then pass; else
+  fail "eight concurrent runs left temp files or a different number of entries"
+fi
+
 echo "$checks passed, $failures failed"
 [[ $failures -eq 0 ]]
