@@ -55,10 +55,13 @@ Key entry_key(std::string_view schema_text, std::string_view uri, const Validato
   };
   add("fixturegen compiled schema");
   add(*build_id());
-  const unsigned char flags[2] = {static_cast<unsigned char>(options.draft),
-                                 static_cast<unsigned char>(options.check_formats ? 1 : 0)};
+  // Every option, by name: an option added to ValidatorOptions stops this
+  // binding from compiling until it is in the key too (else two runs with
+  // different options would share entries).
+  const auto& [draft, check_formats, pattern_match_limit] = options;
+  const unsigned char flags[2] = {static_cast<unsigned char>(draft), static_cast<unsigned char>(check_formats ? 1 : 0)};
   add(std::string_view(reinterpret_cast<const char*>(flags), sizeof flags));
-  add(std::string_view(reinterpret_cast<const char*>(&options.pattern_match_limit), sizeof options.pattern_match_limit));
+  add(std::string_view(reinterpret_cast<const char*>(&pattern_match_limit), sizeof pattern_match_limit));
   add(uri);
   const std::array<unsigned char, 16> text_digest = fast_hash128(schema_text);
   add(std::string_view(reinterpret_cast<const char*>(text_digest.data()), text_digest.size()));
