@@ -114,6 +114,16 @@ void prune_other_builds(const fs::path& programs, const std::string& current) {
   }
 }
 
+// Whether `dir` is a directory of this user's and not a symlink. In a
+// cache directory others can write to (FIXTUREGEN_CACHE_DIR=/tmp/...),
+// one of them could plant programs/ or a build's directory as a symlink
+// and send this user's entries, and the pruning of old ones, into any
+// directory this user can write.
+bool own_directory(const fs::path& dir) {
+  struct stat info {};
+  return ::lstat(dir.c_str(), &info) == 0 && S_ISDIR(info.st_mode) && info.st_uid == ::geteuid();
+}
+
 // Writes `bytes` to `path` through a temp name and a rename. No fsync: a
 // torn entry after a crash fails its digest and is a miss.
 bool write_entry(const fs::path& path, std::string_view bytes) {
@@ -265,6 +275,11 @@ void ProgramCache::store(std::string_view schema_text, std::string_view uri, con
   const bool created = fs::create_directories(m_entries, ec);
   if (ec) {
     log::detail("compiled-schema cache: cannot create {}: {}", m_entries.string(), ec.message());
+    return;
+  }
+  if (!own_directory(m_entries) || !own_directory(m_entries.parent_path())) {
+    log::detail("compiled-schema cache: not writing into {}: it or its parent is a symlink or another user's",
+                m_entries.string());
     return;
   }
   if (created) prune_other_builds(m_entries.parent_path(), m_entries.filename().string());

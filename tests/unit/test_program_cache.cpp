@@ -504,6 +504,42 @@ TEST_CASE("ProgramCache: hand-made entries with a right digest are refused or ru
   CHECK(loaded > 0);
 }
 
+TEST_CASE("ProgramCache: writes only into directories of its own, not through a planted symlink", "[program_cache]") {
+  if (!build_id()) {
+    WARN("this test binary has no GNU build id: the cache is off");
+    return;
+  }
+  test::ScratchDir dir;
+  const ProgramCache cache(dir.path() / "cache");
+  const fs::path elsewhere = dir.path() / "elsewhere";
+  fs::create_directories(elsewhere / *build_id());
+  const std::string text(kDraft7Schema);
+  const Validator original = compile(text);
+  SECTION("the build's directory is a symlink") {
+    fs::create_directories(cache.entries_directory().parent_path());
+    fs::create_directory_symlink(elsewhere, cache.entries_directory());
+  }
+  SECTION("programs/ is a symlink") {
+    fs::create_directories(dir.path() / "cache");
+    fs::create_directory_symlink(elsewhere, cache.entries_directory().parent_path());
+  }
+  SECTION("programs/ belongs to another user") {
+    if (::geteuid() != 0) {
+      WARN("not root: cannot give the directory to another user");
+      return;
+    }
+    fs::create_directories(cache.entries_directory());
+    REQUIRE(::chown(cache.entries_directory().parent_path().c_str(), 65534, 65534) == 0);
+    cache.store(text, "file:///s.json", {}, original);
+    CHECK(fs::is_empty(cache.entries_directory()));
+    return;
+  }
+  cache.store(text, "file:///s.json", {}, original);
+  CHECK(fs::is_empty(elsewhere / *build_id()));
+  CHECK(std::distance(fs::directory_iterator(elsewhere), fs::directory_iterator()) == 1);  // the one made above
+  CHECK_FALSE(cache.load(text, "file:///s.json", {}).has_value());
+}
+
 TEST_CASE("ProgramCache: an unusable directory costs only the compile", "[program_cache]") {
   test::ScratchDir dir;
   test::write_text(dir.path() / "file", "not a directory");
