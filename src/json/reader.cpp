@@ -6,7 +6,8 @@
 #include <charconv>
 #include <cmath>
 #include <cstring>
-#include <deque>
+#include <forward_list>
+#include <memory>
 #include <string>
 #include <unordered_set>
 #include <vector>
@@ -20,9 +21,9 @@ namespace {
 // The keys seen so far in one open object, to refuse duplicates. Keys are
 // views: into the input text when they had no escapes (the common case, no
 // copy), else into strings this set owns. Small objects use a linear scan;
-// large ones a hash set. The views point into this object (a short owned
-// key lives inside its std::string), so a KeySet never moves or copies:
-// the reader keeps them in a deque, which never relocates its elements.
+// large ones a hash set. An owned key lives in a list node that never
+// moves (a short one inside its std::string, in that node), and a KeySet
+// never moves or copies either: the reader holds each by pointer.
 class KeySet {
 public:
   KeySet() = default;
@@ -47,7 +48,7 @@ public:
       if (m_large.empty()) m_large.insert(m_keys.begin(), m_keys.end());
       if (m_large.contains(key)) return false;
     }
-    if (!stable) key = m_owned.emplace_back(key);
+    if (!stable) key = m_owned.emplace_front(key);
     m_keys.push_back(key);
     if (!m_large.empty()) m_large.insert(key);
     return true;
@@ -56,7 +57,11 @@ public:
 private:
   static constexpr std::size_t kLinearLimit = 32;
   std::vector<std::string_view> m_keys;
-  std::deque<std::string> m_owned;  // a deque: growing it never moves a string
+  // A list, not a deque: a deque allocates two blocks when it is made, and
+  // every object depth of every document made one (validate of the 40
+  // reference captures and their 16 schemas: 5.78 M -> 5.52 M instructions
+  // of reading JSON).
+  std::forward_list<std::string> m_owned;
   std::unordered_set<std::string_view> m_large;
 };
 
@@ -209,10 +214,11 @@ private:
   std::optional<ParseError> m_error;
 
   // Open containers: true = object. Key sets parallel the open objects,
-  // one per object depth, reused by the next object at that depth. A deque:
-  // opening a deeper object must not move the key sets of the outer ones.
+  // one per object depth, reused by the next object at that depth. By
+  // pointer: opening a deeper object must not move the key sets of the
+  // outer ones.
   std::vector<bool> m_stack;
-  std::deque<KeySet> m_keys;
+  std::vector<std::unique_ptr<KeySet>> m_keys;
   std::size_t m_object_depth = 0;
   std::string m_scratch;  // decoded strings that needed unescaping
 };
@@ -397,8 +403,8 @@ bool Reader::open_container(bool is_object) {
   m_stack.push_back(is_object);
   ++m_p;
   if (is_object) {
-    if (m_keys.size() <= m_object_depth) m_keys.emplace_back();
-    m_keys[m_object_depth++].clear();
+    if (m_keys.size() <= m_object_depth) m_keys.push_back(std::make_unique<KeySet>());
+    m_keys[m_object_depth++]->clear();
     return m_handler.begin_object() || stopped();
   }
   return m_handler.begin_array() || stopped();
@@ -431,7 +437,7 @@ bool Reader::expect_string_key() {
   std::string_view key;
   if (!parse_string(key)) return false;
   const bool in_input = key.data() >= m_begin && key.data() < m_end;
-  if (!m_keys[m_object_depth - 1].insert(key, in_input)) {
+  if (!m_keys[m_object_depth - 1]->insert(key, in_input)) {
     return fail_at(key_at, fmt::format("duplicate key \"{}\" in one object: the capture is ambiguous", key));
   }
   if (!m_handler.key(key)) return stopped();
