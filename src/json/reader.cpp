@@ -217,7 +217,9 @@ private:
   // one per object depth, reused by the next object at that depth. By
   // pointer: opening a deeper object must not move the key sets of the
   // outer ones.
-  std::vector<bool> m_stack;
+  // Bytes, not std::vector<bool>: its bit arithmetic on every push, pop
+  // and back() was 3.5% of reading JSON.
+  std::vector<unsigned char> m_stack;
   std::vector<std::unique_ptr<KeySet>> m_keys;
   std::size_t m_object_depth = 0;
   std::string m_scratch;  // decoded strings that needed unescaping
@@ -400,7 +402,7 @@ bool Reader::open_container(bool is_object) {
   if (m_stack.size() >= m_options.max_depth) {
     return fail(fmt::format("nesting deeper than {} levels", m_options.max_depth));
   }
-  m_stack.push_back(is_object);
+  m_stack.push_back(is_object ? 1 : 0);
   ++m_p;
   if (is_object) {
     if (m_keys.size() <= m_object_depth) m_keys.push_back(std::make_unique<KeySet>());
@@ -463,7 +465,7 @@ std::optional<ParseError> Reader::run() {
         fail(fmt::format("unexpected end of input: {} levels still open (truncated document?)", m_stack.size()));
         break;
       }
-      const bool is_object = m_stack.back();
+      const bool is_object = m_stack.back() != 0;
       const char close = is_object ? '}' : ']';
       const char* before = m_p;
       if (*m_p == close) {
