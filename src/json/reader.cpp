@@ -84,9 +84,11 @@ constexpr std::uint64_t any_below(std::uint64_t word, unsigned n) { return (word
 constexpr std::uint64_t any_equal(std::uint64_t word, unsigned char c) { return any_below(word ^ (kOnes * c), 1); }
 
 // A quote, a backslash, a control character or a non-ASCII byte: the
-// bytes a string's fast path must stop at.
-constexpr bool needs_attention(std::uint64_t word) {
-  return (any_equal(word, '"') | any_equal(word, '\\') | any_below(word, 0x20) | (word & kHighs)) != 0;
+// bytes a string's fast path must stop at, flagged in their high bit. The
+// flag of the least significant such byte is exact (a borrow only follows
+// a true hit): on a little-endian machine that is the first in memory.
+constexpr std::uint64_t attention_bytes(std::uint64_t word) {
+  return any_equal(word, '"') | any_equal(word, '\\') | any_below(word, 0x20) | (word & kHighs);
 }
 
 // The index of the first byte (in memory order) of `word` that is not zero;
@@ -252,7 +254,17 @@ bool Reader::parse_string(std::string_view& out) {
   const char* start = ++m_p;
   // Fast path: plain ASCII without escapes is handed over without a copy.
   // Eight bytes at a time while none of them needs a closer look.
-  while (m_end - m_p >= 8 && !needs_attention(load8(m_p))) m_p += 8;
+  while (m_end - m_p >= 8) {
+    const std::uint64_t attention = attention_bytes(load8(m_p));
+    if (attention == 0) {
+      m_p += 8;
+      continue;
+    }
+    // Straight to the byte that stopped it (on big-endian the first flag in
+    // memory may follow a borrow: the loop below finds it byte by byte).
+    if constexpr (std::endian::native == std::endian::little) m_p += first_nonzero_byte(attention);
+    break;
+  }
   while (m_p < m_end) {
     const auto c = static_cast<unsigned char>(*m_p);
     if (c == '"') {

@@ -128,6 +128,34 @@ void check_refusals(const std::vector<Refusal>& cases) {
 
 }  // namespace
 
+TEST_CASE("json::read_json strings: the byte that ends the fast path, at every position") {
+  // The reader scans strings 8 bytes at a time and jumps to the first byte
+  // that needs a look: an escape, a non-ASCII byte, a control character or
+  // the closing quote, at each position of a word, at each alignment, with
+  // bytes that need no look before and after it (some just above or below
+  // the ones that do: a borrow must not move the jump).
+  const std::string plain = "!#[]~ 0A\x7F_";
+  for (std::size_t offset = 0; offset < 8; ++offset) {
+    for (std::size_t before = 0; before <= 17; ++before) {
+      std::string head;
+      for (std::size_t i = 0; i < before; ++i) head += plain[i % plain.size()];
+      const std::string lead(offset, ' ');
+      INFO("offset " << offset << ", " << before << " plain bytes first");
+      CHECK(record(lead + "\"" + head + "\"") == Events{"s:" + head});
+      CHECK(record(lead + "\"" + head + "\\n" + head + "\"") == Events{"s:" + head + "\n" + head});
+      CHECK(record(lead + "\"" + head + "\\\"" + "\"") == Events{"s:" + head + "\""});
+      CHECK(record(lead + "\"" + head + "\xC3\xA9" + head + "\"") == Events{"s:" + head + "\xC3\xA9" + head});
+      CHECK(record(lead + "[\"" + head + "\", \"" + head + "!\"]") == Events{"[", "s:" + head, "s:" + head + "!", "]"});
+      const auto control = refusal(lead + "\"" + head + "\x1F" + head + "\"");
+      CHECK(control.message.find("control character 0x1F") != std::string::npos);
+      CHECK(control.column == offset + 2 + before);
+      const auto unclosed = refusal(lead + "\"" + head);
+      CHECK(unclosed.message.find("unterminated string") != std::string::npos);
+      CHECK(unclosed.column == offset + 1);
+    }
+  }
+}
+
 TEST_CASE("json::read_json refuses non-finite numbers") {
   check_refusals({
       {"NaN", "NaN is not JSON", 1, 1},
