@@ -6,7 +6,7 @@ set -euo pipefail
 apt_packages=(
   build-essential g++ cmake ninja-build pkg-config git ca-certificates
   libcli11-dev nlohmann-json3-dev libfmt-dev libspdlog-dev catch2
-  libpcre2-dev libtomlplusplus-dev
+  libpcre2-dev libtomlplusplus-dev libxxhash-dev
   python3 nodejs npm
   clang-14 libclang-rt-14-dev jq  # the libFuzzer targets (`just fuzz`), their seed corpora
 )

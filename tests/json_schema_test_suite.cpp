@@ -18,6 +18,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -34,6 +35,42 @@ struct Counts {
   int passed = 0;
   int failed = 0;
 };
+
+// Every compiled schema also goes through the compiled-schema cache's bytes
+// (Validator::to_bytes / from_bytes) and must answer every test exactly as
+// the original: same verdict, same violations (pointers, messages, kinds).
+// Any difference fails the run, whichever suite it is in.
+struct RoundTrip {
+  int schemas = 0;
+  int not_cacheable = 0;  // reaches a second document: never cached
+  int mismatches = 0;
+};
+RoundTrip g_round_trip;
+
+bool same_violations(const std::vector<schema::Violation>& a, const std::vector<schema::Violation>& b) {
+  if (a.size() != b.size()) return false;
+  for (std::size_t i = 0; i < a.size(); ++i) {
+    if (a[i].instance_pointer != b[i].instance_pointer || a[i].schema_pointer != b[i].schema_pointer ||
+        a[i].message != b[i].message || a[i].kind != b[i].kind) {
+      return false;
+    }
+  }
+  return true;
+}
+
+// Whether `again` answers `data` exactly as `original`.
+bool same_answers(const schema::Validator& original, const schema::Validator& again, json::Value data) {
+  const auto fast = original.is_valid(data);
+  const auto fast_again = again.is_valid(data);
+  if (fast.has_value() != fast_again.has_value()) return false;
+  if (fast && *fast != *fast_again) return false;
+  if (!fast && fast.error().message != fast_again.error().message) return false;
+  const auto full = original.validate(data);
+  const auto full_again = again.validate(data);
+  if (full.has_value() != full_again.has_value()) return false;
+  if (!full) return full.error().message == full_again.error().message;
+  return same_violations(*full, *full_again);
+}
 
 std::shared_ptr<const json::Document> parse_file(const fs::path& path) {
   auto text = io::read_file(path);
@@ -83,6 +120,19 @@ Counts run_file(const fs::path& file, const std::string& label, const schema::Sc
     if (!schema_value || !tests) continue;
     const std::string group_name = description ? std::string(description->as_string()) : "?";
     auto validator = schema::Validator::compile(extract(*schema_value), "", store, options);
+    std::optional<schema::Validator> read_back;
+    if (validator) {
+      if (const std::optional<std::string> bytes = validator->to_bytes()) {
+        ++g_round_trip.schemas;
+        read_back = schema::Validator::from_bytes(*bytes, options);
+        if (!read_back) {
+          ++g_round_trip.mismatches;
+          std::printf("  CACHE %s | %s: the cached bytes do not read back\n", label.c_str(), group_name.c_str());
+        }
+      } else {
+        ++g_round_trip.not_cacheable;
+      }
+    }
     for (const json::Value test : tests->elements()) {
       const auto test_description = test.find("description");
       const auto data = test.find("data");
@@ -91,6 +141,12 @@ Counts run_file(const fs::path& file, const std::string& label, const schema::Sc
       const bool expected = valid->as_bool();
       bool ok = false;
       std::string detail;
+      if (read_back && !same_answers(*validator, *read_back, *data)) {
+        ++g_round_trip.mismatches;
+        std::printf("  CACHE %s | %s | %s: the program read back from cache bytes answers differently\n",
+                    label.c_str(), group_name.c_str(),
+                    test_description ? std::string(test_description->as_string()).c_str() : "?");
+      }
       if (!validator) {
         detail = "compile error: " + validator.error().message;
       } else {
@@ -198,6 +254,13 @@ int main(int argc, char** argv) {
   std::printf("draft2020-12: %d passed, %d failed\n", required2020.passed, required2020.failed);
   std::printf("draft7: %d passed, %d failed\n", required7.passed, required7.failed);
   std::printf("%d passed, %d failed\n", required7.passed, required7.failed);
+  std::printf("cache round trip: %d schemas read back from their bytes, %d not cacheable (reach another "
+              "document), %d answered differently\n",
+              g_round_trip.schemas, g_round_trip.not_cacheable, g_round_trip.mismatches);
+  if (g_round_trip.mismatches > 0 || g_round_trip.schemas == 0) {
+    std::fprintf(stderr, "error: the compiled-schema cache's round trip changed answers\n");
+    return 1;
+  }
   if (required7.passed < kDraft7Floor) {
     std::fprintf(stderr, "error: draft7 passed %d, below the floor of %d\n", required7.passed,
                  kDraft7Floor);

@@ -44,6 +44,7 @@ struct ValidateOptions {
   bool check_formats = false;
   ReportFormat format = ReportFormat::Text;
   bool coverage = false;
+  bool no_cache = false;
 };
 
 void out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
@@ -182,6 +183,7 @@ Expected<ExitCode> run_validate(const ValidateOptions& options) {
   source_options.scenarios_given = options.scenarios_given;
   source_options.schemas_dir = options.schemas;
   source_options.validator.check_formats = options.check_formats;
+  if (!options.no_cache) source_options.cache = schema::ProgramCache::from_environment();
   Expected<scenario::SchemaSource> source = scenario::open_schema_source(source_options);
   if (!source) return std::move(source).error();
   log::detail("{}", source->describe());
@@ -267,6 +269,9 @@ CommandAction setup_validate(CLI::App& sub) {
       ->type_name("DIR");
   sub.add_flag("--strict", options->strict, "Keys a closed schema does not allow are errors, not warnings");
   sub.add_flag("--check-formats", options->check_formats, "Check `format` (date-time, ...), not just annotate");
+  sub.add_flag("--no-cache", options->no_cache,
+               "With --schemas: compile every schema file afresh instead of reading the compiled copy kept "
+               "from an earlier run ($FIXTUREGEN_CACHE_DIR, else ~/.cache/fixturegen)");
   const std::map<std::string, ReportFormat> formats{
       {"text", ReportFormat::Text}, {"json", ReportFormat::Json}, {"junit", ReportFormat::Junit}};
   sub.add_option("--format", options->format, "Report format: text, json or junit")

@@ -3,7 +3,9 @@
 #include <algorithm>
 #include <bit>
 #include <charconv>
+#include <cmath>
 #include <cstdlib>
+#include <cstdint>
 #include <cstring>
 #include <functional>
 #include <limits>
@@ -33,35 +35,35 @@ std::string_view kind_name(Kind kind) {
 
 // --- Value ---------------------------------------------------------------
 
-Kind Value::kind() const { return m_doc->m_nodes[m_index].kind; }
+Kind Value::kind() const { return m_doc->m_node_data[m_index].kind; }
 
-bool Value::as_bool() const { return m_doc->m_nodes[m_index].payload != 0; }
+bool Value::as_bool() const { return m_doc->m_node_data[m_index].payload != 0; }
 
 bool Value::fits_int64() const {
-  const auto& node = m_doc->m_nodes[m_index];
+  const auto& node = m_doc->m_node_data[m_index];
   return node.kind == Kind::Integer && (node.flags & kFitsInt64) != 0;
 }
 
-std::int64_t Value::as_int() const { return static_cast<std::int64_t>(m_doc->m_nodes[m_index].payload); }
+std::int64_t Value::as_int() const { return static_cast<std::int64_t>(m_doc->m_node_data[m_index].payload); }
 
 IntegerText Value::integer_text() const {
-  const auto& node = m_doc->m_nodes[m_index];
+  const auto& node = m_doc->m_node_data[m_index];
   IntegerText text;
   if (node.flags & kFitsInt64) {
     const auto result = std::to_chars(text.m_digits, text.m_digits + sizeof text.m_digits,
                                       static_cast<std::int64_t>(node.payload));
     text.m_length = static_cast<std::uint8_t>(result.ptr - text.m_digits);
   } else {
-    text.m_external = std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+    text.m_external = m_doc->string_pool().substr(node.payload, node.size);
   }
   return text;
 }
 
 double Value::as_double() const {
-  const auto& node = m_doc->m_nodes[m_index];
+  const auto& node = m_doc->m_node_data[m_index];
   if (node.kind == Kind::Float) return std::bit_cast<double>(node.payload);
   if (node.flags & kFitsInt64) return static_cast<double>(static_cast<std::int64_t>(node.payload));
-  const std::string_view text = std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+  const std::string_view text = m_doc->string_pool().substr(node.payload, node.size);
   double value = 0;
   const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
   if (result.ec == std::errc::result_out_of_range) {
@@ -71,23 +73,23 @@ double Value::as_double() const {
 }
 
 std::string_view Value::as_string() const {
-  const auto& node = m_doc->m_nodes[m_index];
-  return std::string_view(m_doc->m_strings).substr(node.payload, node.size);
+  const auto& node = m_doc->m_node_data[m_index];
+  return m_doc->string_pool().substr(node.payload, node.size);
 }
 
 std::size_t Value::size() const {
-  const auto& node = m_doc->m_nodes[m_index];
+  const auto& node = m_doc->m_node_data[m_index];
   return (node.kind == Kind::Array || node.kind == Kind::Object) ? node.size : 0;
 }
 
 Value::Elements Value::elements() const {
-  const auto& node = m_doc->m_nodes[m_index];
+  const auto& node = m_doc->m_node_data[m_index];
   if (node.kind != Kind::Array) return {m_doc, 0, 0};
   return {m_doc, m_index + 1, static_cast<std::uint32_t>(node.payload)};
 }
 
 Value::Members Value::members() const {
-  const auto& node = m_doc->m_nodes[m_index];
+  const auto& node = m_doc->m_node_data[m_index];
   if (node.kind != Kind::Object) return {m_doc, 0, 0};
   return {m_doc, m_index + 1, static_cast<std::uint32_t>(node.payload)};
 }
@@ -121,7 +123,7 @@ Value::MemberIterator& Value::MemberIterator::operator++() {
 // --- Document -------------------------------------------------------------
 
 std::uint32_t Document::next_sibling(std::uint32_t index) const {
-  const Node& node = m_nodes[index];
+  const Node& node = m_node_data[index];
   if (node.kind == Kind::Array || node.kind == Kind::Object) return static_cast<std::uint32_t>(node.payload);
   return index + 1;
 }
@@ -138,11 +140,171 @@ std::size_t Document::memory_bytes() const {
   return m_nodes.capacity() * sizeof(Node) + m_strings.capacity();
 }
 
+Document::Document(const Document& other)
+    : m_nodes(other.m_nodes), m_strings(other.m_strings), m_keep_alive(other.m_keep_alive) {
+  take_views_of(other);
+}
+
+Document::Document(Document&& other) noexcept
+    : m_nodes(std::move(other.m_nodes)), m_strings(std::move(other.m_strings)),
+      m_keep_alive(std::move(other.m_keep_alive)) {
+  take_views_of(other);
+  other = Document();
+}
+
+Document& Document::operator=(const Document& other) {
+  if (this != &other) *this = Document(other);
+  return *this;
+}
+
+Document& Document::operator=(Document&& other) noexcept {
+  if (this == &other) return *this;
+  m_nodes = std::move(other.m_nodes);
+  m_strings = std::move(other.m_strings);
+  m_keep_alive = std::move(other.m_keep_alive);
+  take_views_of(other);
+  other.m_nodes.clear();
+  other.m_strings.clear();
+  other.m_keep_alive.reset();
+  other.view_owned();
+  return *this;
+}
+
+void Document::view_owned() {
+  m_node_data = m_nodes.data();
+  m_node_count = static_cast<std::uint32_t>(m_nodes.size());
+  m_string_data = m_strings.data();
+  m_string_size = m_strings.size();
+}
+
+void Document::take_views_of(const Document& other) {
+  if (!m_keep_alive) {
+    view_owned();
+    return;
+  }
+  m_node_data = other.m_node_data;
+  m_node_count = other.m_node_count;
+  m_string_data = other.m_string_data;
+  m_string_size = other.m_string_size;
+}
+
+std::optional<Document> Document::from_tape(std::string_view nodes, std::string_view strings) {
+  if (nodes.empty() || nodes.size() % sizeof(Node) != 0 ||
+      nodes.size() / sizeof(Node) > std::numeric_limits<std::uint32_t>::max()) {
+    return std::nullopt;
+  }
+  Document doc;
+  const auto count = static_cast<std::uint32_t>(nodes.size() / sizeof(Node));
+  // Node by node: `nodes` may sit at any address, and a vector resized
+  // first would be zero-filled only to be overwritten.
+  doc.m_nodes.reserve(count);
+  for (std::uint32_t i = 0; i < count; ++i) {
+    Node node;
+    std::memcpy(&node, nodes.data() + std::size_t{i} * sizeof(Node), sizeof(Node));
+    doc.m_nodes.push_back(node);
+  }
+  doc.m_strings.assign(strings);
+  doc.view_owned();
+  if (!tape_is_valid(doc.m_node_data, count, doc.m_string_size)) return std::nullopt;
+  return doc;
+}
+
+std::optional<Document> Document::view_tape(std::string_view nodes, std::string_view strings,
+                                            std::shared_ptr<const void> keep_alive) {
+  if (nodes.empty() || nodes.size() % sizeof(Node) != 0 ||
+      nodes.size() / sizeof(Node) > std::numeric_limits<std::uint32_t>::max() || !keep_alive ||
+      reinterpret_cast<std::uintptr_t>(nodes.data()) % alignof(Node) != 0) {
+    return std::nullopt;
+  }
+  const auto count = static_cast<std::uint32_t>(nodes.size() / sizeof(Node));
+  // The bytes hold Nodes written by tape_nodes() of this same build: read
+  // them in place (the type is trivially copyable and the address aligned).
+  const auto* data = reinterpret_cast<const Node*>(nodes.data());
+  if (!tape_is_valid(data, count, strings.size())) return std::nullopt;
+  Document doc;
+  doc.m_keep_alive = std::move(keep_alive);
+  doc.m_node_data = data;
+  doc.m_node_count = count;
+  doc.m_string_data = strings.data();
+  doc.m_string_size = strings.size();
+  return doc;
+}
+
+bool Document::tape_is_valid(const Node* nodes, std::uint32_t count, std::size_t string_size) {
+  if (count == 0) return false;
+  // One pass in document order, as emit() walks it: every open container
+  // knows its end, how many children it claims and how many were seen;
+  // inside an object, key nodes and values alternate.
+  struct Open {
+    std::uint32_t end;
+    std::uint32_t claimed;
+    std::uint32_t seen = 0;
+    bool is_object;
+    bool want_key;
+  };
+  std::vector<Open> open;
+  auto close_finished = [&](std::uint32_t i) {
+    while (!open.empty() && open.back().end == i) {
+      const Open& done = open.back();
+      if (done.seen != done.claimed || (done.is_object && !done.want_key)) return false;
+      open.pop_back();
+    }
+    return true;
+  };
+  auto in_pool = [&](const Node& node) {
+    return node.payload <= string_size && node.size <= string_size - node.payload;
+  };
+  for (std::uint32_t i = 0; i < count; ++i) {
+    if (!close_finished(i)) return false;
+    if (open.empty() && i != 0) return false;  // a second root
+    const Node& node = nodes[i];
+    if (node.kind > Kind::Object || node.unused != 0) return false;
+    const bool is_key = (node.flags & kKeyNode) != 0;
+    if (!open.empty() && open.back().is_object) {
+      Open& parent = open.back();
+      if (parent.want_key != is_key || (is_key && node.kind != Kind::String)) return false;
+      if (is_key) ++parent.seen;
+      parent.want_key = !is_key;
+    } else {
+      if (is_key) return false;
+      if (!open.empty()) ++open.back().seen;
+    }
+    const std::uint64_t limit = open.empty() ? count : open.back().end;
+    switch (node.kind) {
+      case Kind::Null:
+      case Kind::Bool:
+        if (node.flags != 0 || node.size != 0 || node.payload > 1) return false;
+        break;
+      case Kind::Integer:
+        if (node.flags == kFitsInt64) {
+          if (node.size != 0) return false;
+        } else if (node.flags != 0 || !in_pool(node) || node.size == 0) {
+          return false;
+        }
+        break;
+      case Kind::Float:
+        if (node.flags != 0 || node.size != 0 || !std::isfinite(std::bit_cast<double>(node.payload))) return false;
+        break;
+      case Kind::String:
+        if ((node.flags & ~kKeyNode) != 0 || !in_pool(node)) return false;
+        break;
+      case Kind::Array:
+      case Kind::Object:
+        if (node.flags != 0 || node.payload <= i || node.payload > limit) return false;
+        open.push_back(Open{static_cast<std::uint32_t>(node.payload), node.size, 0,
+                            node.kind == Kind::Object, true});
+        break;
+    }
+  }
+  return close_finished(count) && open.empty();
+}
+
 // --- DocumentBuilder -------------------------------------------------------
 
 DocumentBuilder::DocumentBuilder() = default;
 
 Document DocumentBuilder::take() {
+  m_doc.view_owned();  // pushes may have moved the storage
   Document done = std::move(m_doc);
   m_doc = Document();
   m_open.clear();
@@ -225,7 +387,7 @@ bool emit(Value value, JsonHandler& handler) {
       open.pop_back();
     }
     const Value v(&doc, i);
-    const Document::Node& node = doc.m_nodes[i];
+    const Document::Node& node = doc.m_node_data[i];
     bool ok = true;
     switch (node.kind) {
       case Kind::Null: ok = handler.null_value(); break;

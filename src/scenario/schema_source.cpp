@@ -59,7 +59,8 @@ Expected<SchemaSource> open_schema_source(const SchemaSourceOptions& options) {
   } else {
     OutputTypeMatcher matcher = source.scenarios ? source.scenarios->matcher() : OutputTypeMatcher();
     matcher.add_engine_convention();
-    Expected<TypeSchemas> made = TypeSchemas::from_directory(options.schemas_dir, std::move(matcher), options.validator);
+    Expected<TypeSchemas> made = TypeSchemas::from_directory(options.schemas_dir, std::move(matcher), options.validator,
+                                                            options.cache);
     if (!made) return std::move(made).error();
     source.schemas = std::make_unique<TypeSchemas>(std::move(*made));
     source.schema_file_dir = options.schemas_dir;

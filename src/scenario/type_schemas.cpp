@@ -114,7 +114,8 @@ Expected<TypeSchemas> TypeSchemas::from_scenarios(const ScenarioSet& scenarios,
 }
 
 Expected<TypeSchemas> TypeSchemas::from_directory(std::filesystem::path dir, OutputTypeMatcher matcher,
-                                                  const schema::ValidatorOptions& options) {
+                                                  const schema::ValidatorOptions& options,
+                                                  schema::ProgramCache cache) {
   std::error_code ec;
   if (!std::filesystem::is_directory(dir, ec)) {
     return Error::usage(fmt::format("no schema directory {}", dir.generic_string()),
@@ -138,6 +139,7 @@ Expected<TypeSchemas> TypeSchemas::from_directory(std::filesystem::path dir, Out
     return document ? *document : nullptr;
   });
   schemas.m_dir = std::move(dir);
+  schemas.m_cache = std::move(cache);
   return schemas;
 }
 
@@ -175,15 +177,19 @@ Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const s
   if (!std::filesystem::is_regular_file(file, ec)) return std::unique_ptr<schema::Validator>();
   Expected<std::string> text = io::read_file(file);
   if (!text) return std::move(text).error();
+  const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
+  if (std::optional<schema::Validator> cached = m_cache.load(*text, uri, m_options)) {
+    return std::make_unique<schema::Validator>(std::move(*cached));
+  }
   Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, file.generic_string());
   if (!document) return std::move(document).error();
-  const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
   Expected<schema::Validator> validator = schema::Validator::compile(*document, uri, *m_store, m_options);
   if (!validator) {
     Error error = std::move(validator).error();
     std::string message = fmt::format("schema {}: {}", file.generic_string(), error.message);
     return schema_compile_error(std::move(error), std::move(message));
   }
+  m_cache.store(*text, uri, m_options, *validator);
   return std::make_unique<schema::Validator>(std::move(*validator));
 }
 

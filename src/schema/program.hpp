@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <deque>
 #include <limits>
 #include <memory>
 #include <string>
@@ -180,6 +181,8 @@ public:
   void add_document(std::string prefix) { m_prefixes.push_back(std::move(prefix)); }
   void reserve(std::size_t n) { m_refs.reserve(n); }
   std::size_t size() const { return m_refs.size(); }
+  const std::vector<KeywordRef>& refs() const { return m_refs; }
+  const std::vector<std::string>& prefixes() const { return m_prefixes; }
   // "/properties/a/type", or "URI#/..." in a document other than the root's.
   std::string operator[](std::uint32_t keyword) const;
 
@@ -221,6 +224,10 @@ public:
   std::vector<Resource> resources;
   SchemaId root = kNoSchema;
   bool uses_dynamic_scope = false;
+  // Text that views above point at when it is in no document: a program
+  // read back from the cache owns its keyword names here (a deque, so that
+  // adding one never moves the others).
+  std::deque<std::string> owned_text;
 
 private:
   template <bool Collect>

@@ -1,6 +1,7 @@
 #include <fixturegen/schema/validator.hpp>
 
 #include "program.hpp"
+#include "program_bytes.hpp"
 #include "uri.hpp"
 
 #include <optional>
@@ -127,6 +128,15 @@ Expected<std::vector<Violation>> Validator::validate(json::Value instance) const
   // Also when the fast path could not decide: the full run meets the same
   // error with the instance pointer at hand, for a message that says where.
   return m_program->run_collect(instance);
+}
+
+std::optional<std::string> Validator::to_bytes() const { return encode_program(*m_program); }
+
+std::optional<Validator> Validator::from_bytes(std::string_view bytes, const ValidatorOptions& options,
+                                               std::shared_ptr<const void> keep_alive) {
+  std::unique_ptr<Program> program = decode_program(bytes, options, std::move(keep_alive));
+  if (!program) return std::nullopt;
+  return Validator(std::move(program));
 }
 
 Validator::Validator(std::unique_ptr<Program> program) : m_program(std::move(program)) {}

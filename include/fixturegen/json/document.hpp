@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <iterator>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -162,16 +163,46 @@ private:
 class Document {
 public:
   Document() = default;
+  // Copies and moves keep the read views pointing at the right storage
+  // (a moved std::string may move its characters: short strings live
+  // inside it).
+  Document(const Document& other);
+  Document(Document&& other) noexcept;
+  Document& operator=(const Document& other);
+  Document& operator=(Document&& other) noexcept;
+  ~Document() = default;
 
   // Parses `text` strictly (see read_json). On error `out` is left empty.
   static std::optional<ParseError> parse(std::string_view text, Document& out,
                                          const ReaderOptions& options = {});
 
-  bool empty() const { return m_nodes.empty(); }
+  bool empty() const { return m_node_count == 0; }
   Value root() const { return Value(this, 0); }
 
   // Memory held by the tape, for benchmarks and limits.
   std::size_t memory_bytes() const;
+
+  // The tape itself, for a cache of compiled schemas (schema/program_cache):
+  // the nodes as raw bytes and the string pool every string value, key and
+  // big integer's text points into. from_tape() is the way back; it checks
+  // the whole structure (kinds, container ends and counts, string bounds,
+  // finite floats) and returns nullopt for anything a parse could not have
+  // produced, so a damaged cache entry is a miss, never a crash.
+  std::string_view tape_nodes() const {
+    return {reinterpret_cast<const char*>(m_node_data), std::size_t{m_node_count} * sizeof(Node)};
+  }
+  std::string_view string_pool() const { return {m_string_data, m_string_size}; }
+  static std::optional<Document> from_tape(std::string_view nodes, std::string_view strings);
+  // As from_tape, but reading the tape where it lies instead of copying
+  // it: `keep_alive` owns that memory (a mapped cache entry) and lives as
+  // long as the document and its copies. nullopt also when `nodes` is not
+  // aligned for the tape's 8-byte fields (then use from_tape).
+  static std::optional<Document> view_tape(std::string_view nodes, std::string_view strings,
+                                           std::shared_ptr<const void> keep_alive);
+  // The value at tape position `index` (< node_count()), as Value::index()
+  // gave it: how a cache names the values a compiled schema points at.
+  std::uint32_t node_count() const { return m_node_count; }
+  Value value_at(std::uint32_t index) const { return Value(this, index); }
 
 private:
   friend class Value;
@@ -186,9 +217,23 @@ private:
   };
   static_assert(sizeof(Node) == 16);
   std::uint32_t next_sibling(std::uint32_t index) const;
+  // Points the read views at m_nodes and m_strings.
+  void view_owned();
+  // Takes `other`'s views when they point into memory kept alive, else
+  // views this document's own copy.
+  void take_views_of(const Document& other);
+  static bool tape_is_valid(const Node* nodes, std::uint32_t count, std::size_t string_size);
 
+  // The tape when built or copied here (DocumentBuilder writes these).
   std::vector<Node> m_nodes;
   std::string m_strings;
+  // The owner of a tape read in place (view_tape); null otherwise.
+  std::shared_ptr<const void> m_keep_alive;
+  // Where every read goes: the vectors above, or memory m_keep_alive owns.
+  const Node* m_node_data = nullptr;
+  std::uint32_t m_node_count = 0;
+  const char* m_string_data = nullptr;
+  std::size_t m_string_size = 0;
 };
 
 // Builds a Document from events: the reader's, or any producer's (the

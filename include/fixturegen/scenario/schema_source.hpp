@@ -3,6 +3,7 @@
 #include <fixturegen/core/error.hpp>
 #include <fixturegen/scenario/scenario_set.hpp>
 #include <fixturegen/scenario/type_schemas.hpp>
+#include <fixturegen/schema/program_cache.hpp>
 #include <fixturegen/schema/validator.hpp>
 
 #include <memory>
@@ -20,6 +21,8 @@ struct SchemaSourceOptions {
   bool scenarios_given = false;  // --scenarios was passed explicitly
   std::string schemas_dir;       // empty: compile from the scenarios
   schema::ValidatorOptions validator;
+  // Directory mode: compiled schema files kept between runs.
+  schema::ProgramCache cache;
 };
 
 struct SchemaSource {

@@ -4,6 +4,7 @@
 #include <fixturegen/json/document.hpp>
 #include <fixturegen/scenario/output_type.hpp>
 #include <fixturegen/scenario/scenario_set.hpp>
+#include <fixturegen/schema/program_cache.hpp>
 #include <fixturegen/schema/validator.hpp>
 
 #include <filesystem>
@@ -43,8 +44,11 @@ class TypeSchemas {
 public:
   static Expected<TypeSchemas> from_scenarios(const ScenarioSet& scenarios,
                                               const schema::ValidatorOptions& options = {});
+  // `cache`: where compiled schema files are kept between runs (none by
+  // default); a hit skips parsing and compiling the file.
   static Expected<TypeSchemas> from_directory(std::filesystem::path dir, OutputTypeMatcher matcher,
-                                              const schema::ValidatorOptions& options = {});
+                                              const schema::ValidatorOptions& options = {},
+                                              schema::ProgramCache cache = {});
 
   // Matches `capture` to a type and validates it. Strict: every violation
   // is an error; otherwise "not allowed" keys are warnings. Returns an Error
@@ -67,6 +71,7 @@ private:
   OutputTypeMatcher m_matcher;
   schema::ValidatorOptions m_options;
   std::optional<std::filesystem::path> m_dir;  // set in directory mode
+  schema::ProgramCache m_cache;                // directory mode only
   std::string m_scenarios_dir;                 // for hints in scenario mode
   // Scenario mode: filled at construction, read-only afterwards.
   std::map<std::string, std::unique_ptr<schema::Validator>, std::less<>> m_validators;

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -114,6 +115,16 @@ public:
   Expected<bool> is_valid(json::Value instance) const;
   // Every violation (none when valid), or such an Error.
   Expected<std::vector<Violation>> validate(json::Value instance) const;
+
+  // The compiled program as bytes, for ProgramCache (schema/program_cache.hpp):
+  // nullopt when it cannot be cached (it reaches a second document). The
+  // way back gives nullopt for bytes to_bytes did not write; `options`
+  // must be the ones it was compiled with (the cache key holds them).
+  std::optional<std::string> to_bytes() const;
+  // `keep_alive`, when given, owns `bytes` and may be kept by the program
+  // to read its schema documents in place instead of copying them.
+  static std::optional<Validator> from_bytes(std::string_view bytes, const ValidatorOptions& options,
+                                             std::shared_ptr<const void> keep_alive = nullptr);
 
   Validator(Validator&&) noexcept;
   Validator& operator=(Validator&&) noexcept;
