@@ -1,5 +1,7 @@
 #include "program_bytes.hpp"
 
+#include "keywords.hpp"
+
 #include <cstring>
 #include <type_traits>
 #include <utility>
@@ -10,8 +12,11 @@ namespace {
 
 // Bumped whenever the layout below changes (the build id in the cache key
 // changes anyway; this keeps a hand-copied entry from being misread).
-constexpr std::uint32_t kFormatVersion = 2;
+constexpr std::uint32_t kFormatVersion = 3;
 constexpr std::uint32_t kNoDocument = 0xFFFF'FFFF;
+// A view naming one of kKeywords (keywords.hpp): read back as that static
+// name, with nothing allocated.
+constexpr std::uint32_t kKeywordName = 0xFFFF'FFFE;
 
 class ByteWriter {
 public:
@@ -57,6 +62,11 @@ public:
         put<std::uint64_t>(view.size());
         return;
       }
+    }
+    if (const std::size_t keyword = keyword_index(view); keyword < kKeywordCount) {
+      put<std::uint32_t>(kKeywordName);
+      put<std::uint32_t>(static_cast<std::uint32_t>(keyword));
+      return;
     }
     put<std::uint32_t>(kNoDocument);
     put_bytes(view);
@@ -163,6 +173,11 @@ public:
   }
   std::string_view get_view() {
     const auto doc = get<std::uint32_t>();
+    if (doc == kKeywordName) {
+      const auto keyword = get<std::uint32_t>();
+      if (!check(keyword < kKeywordCount)) return {};
+      return kKeywords[keyword];
+    }
     if (doc == kNoDocument) {
       const std::string_view text = get_bytes();
       if (text.empty()) return {};

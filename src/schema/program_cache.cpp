@@ -1,6 +1,7 @@
 #include <fixturegen/schema/program_cache.hpp>
 
 #include <fixturegen/core/build_id.hpp>
+#include <fixturegen/core/fast_hash.hpp>
 #include <fixturegen/core/log.hpp>
 
 #include <fcntl.h>
@@ -9,6 +10,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <cerrno>
 #include <cstdlib>
@@ -16,10 +18,6 @@
 #include <memory>
 #include <system_error>
 #include <vector>
-
-// xxHash as a header-only library: nothing to link, in every build flavour.
-#define XXH_INLINE_ALL
-#include <xxhash.h>
 
 namespace fixturegen::schema {
 
@@ -47,12 +45,14 @@ struct Key {
 };
 
 Key entry_key(std::string_view schema_text, std::string_view uri, const ValidatorOptions& options) {
-  XXH3_state_t state;
-  XXH3_128bits_reset(&state);
+  // The text's own digest first (the one long input), then everything
+  // else with it, each part length-prefixed so that no two splits of the
+  // same bytes make the same key.
+  std::string material;
   auto add = [&](std::string_view part) {
-    const std::uint64_t size = part.size();  // length-prefixed: no two splits hash alike
-    XXH3_128bits_update(&state, &size, sizeof size);
-    XXH3_128bits_update(&state, part.data(), part.size());
+    const std::uint64_t size = part.size();
+    material.append(reinterpret_cast<const char*>(&size), sizeof size);
+    material.append(part);
   };
   add("fixturegen compiled schema");
   add(*build_id());
@@ -61,15 +61,15 @@ Key entry_key(std::string_view schema_text, std::string_view uri, const Validato
   add(std::string_view(reinterpret_cast<const char*>(flags), sizeof flags));
   add(std::string_view(reinterpret_cast<const char*>(&options.pattern_match_limit), sizeof options.pattern_match_limit));
   add(uri);
-  add(schema_text);
-  XXH128_canonical_t canonical;
-  XXH128_canonicalFromHash(&canonical, XXH3_128bits_digest(&state));
+  const std::array<unsigned char, 16> text_digest = fast_hash128(schema_text);
+  add(std::string_view(reinterpret_cast<const char*>(text_digest.data()), text_digest.size()));
+  const std::array<unsigned char, 16> digest = fast_hash128(material);
   Key key;
-  std::memcpy(key.bytes, canonical.digest, kKeyBytes);
+  std::memcpy(key.bytes, digest.data(), kKeyBytes);
   return key;
 }
 
-std::uint64_t payload_digest(std::string_view payload) { return XXH3_64bits(payload.data(), payload.size()); }
+std::uint64_t payload_digest(std::string_view payload) { return fast_hash64(payload); }
 
 bool is_hex(std::string_view text) {
   return !text.empty() && std::all_of(text.begin(), text.end(), [](char c) {
@@ -157,7 +157,7 @@ private:
 // Maps a whole entry: 0, or the errno that stopped it.
 int map_entry(const fs::path& path, std::shared_ptr<const MappedEntry>& out) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
   if (fd < 0) return errno;
   struct stat info {};
   int error = 0;
@@ -165,6 +165,10 @@ int map_entry(const fs::path& path, std::shared_ptr<const MappedEntry>& out) {
     error = errno;
   } else if (!S_ISREG(info.st_mode) || info.st_size <= 0 || info.st_size > kMaxEntryBytes) {
     error = EINVAL;
+  } else if (info.st_uid != ::geteuid()) {
+    // In a directory others can write to (FIXTUREGEN_CACHE_DIR=/tmp/...),
+    // an entry someone else wrote is not trusted to say what is valid.
+    error = EPERM;
   } else {
     const auto size = static_cast<std::size_t>(info.st_size);
     void* address = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
@@ -209,7 +213,7 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
   std::shared_ptr<const MappedEntry> mapped;
   if (const int error = map_entry(path, mapped)) {
     if (error == ENOENT) return std::nullopt;  // the usual miss: never written
-    return miss(std::strerror(error));
+    return miss(std::error_code(error, std::generic_category()).message());  // strerror is not thread-safe
   }
   const std::string_view entry = mapped->bytes();
   if (entry.size() < kHeaderBytes || !entry.starts_with(kMagic)) return miss("not a cache entry");

@@ -16,6 +16,7 @@
 #include <catch2/catch.hpp>
 
 #include <cstdlib>
+#include <unistd.h>
 #include <fstream>
 #include <memory>
 #include <random>
@@ -322,8 +323,20 @@ TEST_CASE("ProgramCache: a damaged, truncated or foreign entry is a miss, and th
     fs::remove(entry);
     fs::create_directory(entry);
   }
+  SECTION("a symlink to a good copy") {
+    test::write_text(dir.path() / "copy", good);
+    fs::remove(entry);
+    fs::create_symlink(dir.path() / "copy", entry);
+  }
+  SECTION("written by another user") {
+    if (::geteuid() != 0) {
+      WARN("not root: cannot give the entry to another user");
+      return;
+    }
+    REQUIRE(::chown(entry.c_str(), 65534, 65534) == 0);
+  }
   CHECK_FALSE(cache.load(text, "file:///s.json", {}).has_value());
-  if (fs::is_regular_file(entry)) {
+  if (fs::is_regular_file(fs::symlink_status(entry))) {
     cache.store(text, "file:///s.json", {}, original);
     CHECK(test::read_text(entry) == good);
     CHECK(cache.load(text, "file:///s.json", {}).has_value());
