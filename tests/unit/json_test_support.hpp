@@ -14,11 +14,22 @@
 
 #include <cstdlib>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fixturegen::test {
+
+// `text` parsed into a shared document (what Validator::compile takes), or
+// the test fails there, showing the text.
+inline std::shared_ptr<const json::Document> parse_document(std::string_view text) {
+  auto document = std::make_shared<json::Document>();
+  const auto error = json::Document::parse(text, *document);
+  INFO(std::string(text));
+  REQUIRE_FALSE(error.has_value());
+  return document;
+}
 
 // tests/data, wherever the test binary runs from.
 inline std::filesystem::path test_data_dir() { return source_dir() / "tests" / "data"; }

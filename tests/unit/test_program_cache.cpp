@@ -5,7 +5,7 @@
 // cache's own files. (The JSON-Schema-Test-Suite runner round-trips every
 // suite schema too: tests/json_schema_test_suite.cpp.)
 
-#include "support.hpp"
+#include "json_test_support.hpp"
 
 #include <fixturegen/core/build_id.hpp>
 #include <fixturegen/io/file.hpp>
@@ -32,13 +32,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-std::shared_ptr<const json::Document> parse(std::string_view text) {
-  auto document = std::make_shared<json::Document>();
-  const auto error = json::Document::parse(text, *document);
-  INFO(std::string(text));
-  REQUIRE_FALSE(error.has_value());
-  return document;
-}
+std::shared_ptr<const json::Document> parse(std::string_view text) { return test::parse_document(text); }
 
 Validator compile(std::string_view text, const ValidatorOptions& options = {}) {
   schema::SchemaStore store;

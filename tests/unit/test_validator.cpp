@@ -2,7 +2,7 @@
 // no-cascade rule, $ref resolution (cycles, remotes, ids), invalid schemas,
 // and the engine's real schemas against the 40 reference captures.
 
-#include "support.hpp"
+#include "json_test_support.hpp"
 
 #include <fixturegen/io/file.hpp>
 #include <fixturegen/json/document.hpp>
@@ -29,13 +29,7 @@ using schema::Violation;
 
 namespace {
 
-std::shared_ptr<const json::Document> parse(std::string_view text) {
-  auto document = std::make_shared<json::Document>();
-  const auto error = json::Document::parse(text, *document);
-  INFO(std::string(text));
-  REQUIRE_FALSE(error.has_value());
-  return document;
-}
+std::shared_ptr<const json::Document> parse(std::string_view text) { return test::parse_document(text); }
 
 Validator compile(std::string_view schema_text, const ValidatorOptions& options = {},
                   const SchemaStore& store = {}) {
