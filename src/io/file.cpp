@@ -470,12 +470,12 @@ bool path_order(std::string_view a, std::string_view b) {
   return a.size() < b.size();
 }
 
+constexpr std::size_t kDirectoryBufferBytes = 32 * 1024;  // as glibc's opendir()
+
 // One directory being listed: its descriptor (subdirectories are opened
 // relative to it, without following a symlink, as
 // std::filesystem::recursive_directory_iterator does), its path below the
 // root ("" or "sub/deeper/") and the subdirectories still to list.
-constexpr std::size_t kDirectoryBufferBytes = 32 * 1024;  // as glibc's opendir()
-
 struct ListedDir {
   FileDescriptor fd;
   std::string relative;
