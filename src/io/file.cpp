@@ -12,7 +12,9 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <memory>
 #include <optional>
+#include <dirent.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <sys/stat.h>
@@ -34,6 +36,7 @@ public:
   ~FileDescriptor() {
     if (m_fd >= 0) ::close(m_fd);
   }
+  FileDescriptor(FileDescriptor&& other) noexcept : m_fd(other.release()) {}
   FileDescriptor(const FileDescriptor&) = delete;
   FileDescriptor& operator=(const FileDescriptor&) = delete;
   int get() const { return m_fd; }
@@ -155,8 +158,10 @@ Expected<fs::path> nearest_existing_dir(const fs::path& dir) {
 
 namespace {
 
-Error read_error(const fs::path& path, int err) {
-  return Error::io(fmt::format("cannot read {}: {}", path.string(), os_reason(err)));
+// `path` as the user gave it (not through fs::path: validate reads
+// thousands of files and builds no fs::path for them).
+Error read_error(std::string_view path, int err) {
+  return Error::io(fmt::format("cannot read {}: {}", path, os_reason(err)));
 }
 
 // A device is endless (/dev/zero), blocks forever (a tty, /dev/random) or
@@ -167,9 +172,9 @@ bool is_null_device(const struct stat& info) {
   return S_ISCHR(info.st_mode) && major(info.st_rdev) == 1 && minor(info.st_rdev) == 3;
 }
 
-std::optional<Error> refuse_device(const fs::path& path, const struct stat& info) {
+std::optional<Error> refuse_device(std::string_view path, const struct stat& info) {
   if ((!S_ISCHR(info.st_mode) && !S_ISBLK(info.st_mode)) || is_null_device(info)) return std::nullopt;
-  return Error::io(fmt::format("cannot read {}: it is a {} device, not a file, pipe or FIFO", path.string(),
+  return Error::io(fmt::format("cannot read {}: it is a {} device, not a file, pipe or FIFO", path,
                                S_ISCHR(info.st_mode) ? "character" : "block"),
                    "give a capture file, or '-' to read standard input");
 }
@@ -177,7 +182,7 @@ std::optional<Error> refuse_device(const fs::path& path, const struct stat& info
 // A whole regular file, in the size fstat gave, in as few reads as the
 // kernel allows: no extra read to find EOF (validate reads thousands of small
 // files).
-Expected<std::string> read_regular(int fd, const fs::path& path, std::size_t size) {
+Expected<std::string> read_regular(int fd, std::string_view path, std::size_t size) {
   std::string content(size, '\0');
   std::size_t done = 0;
   while (done < content.size()) {
@@ -197,7 +202,7 @@ Expected<std::string> read_regular(int fd, const fs::path& path, std::size_t siz
 // A pipe, FIFO or socket until EOF. Each wait is a poll() on the input and on
 // interrupt_fd(), so Ctrl-C or SIGTERM ends it on any thread, even when the
 // signal went to another one or arrived just before the wait.
-Expected<std::string> read_stream(int fd, const fs::path& path, std::uint64_t max_bytes) {
+Expected<std::string> read_stream(int fd, std::string_view path, std::uint64_t max_bytes) {
   std::string content;
   char buffer[1 << 16];
   for (;;) {
@@ -217,7 +222,7 @@ Expected<std::string> read_stream(int fd, const fs::path& path, std::uint64_t ma
     }
     if (n == 0) return content;
     if (content.size() + static_cast<std::size_t>(n) > max_bytes) {
-      return Error::io(fmt::format("cannot read {}: more than {} bytes from a pipe or FIFO", path.string(), max_bytes),
+      return Error::io(fmt::format("cannot read {}: more than {} bytes from a pipe or FIFO", path, max_bytes),
                        "an input of unknown size is read up to io::kMaxStreamBytes; write the capture to a file first");
     }
     content.append(buffer, static_cast<std::size_t>(n));
@@ -226,10 +231,13 @@ Expected<std::string> read_stream(int fd, const fs::path& path, std::uint64_t ma
 
 }  // namespace
 
-Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_bytes) {
-  // Refuse a device before opening it: opening some has effects of its own.
+namespace {
+
+// read_file() and read_listed_file().
+Expected<std::string> read_path(const std::string& path, bool stat_first, std::uint64_t max_stream_bytes) {
   struct stat info {};
-  if (::stat(path.c_str(), &info) == 0) {
+  // Refuse a device before opening it: opening some has effects of its own.
+  if (stat_first && ::stat(path.c_str(), &info) == 0) {
     if (auto refused = refuse_device(path, info)) return *refused;
   }
   // O_NONBLOCK: opening a FIFO with no writer yet would block in open(),
@@ -237,15 +245,27 @@ Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_b
   FileDescriptor fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK));
   if (fd.get() < 0) return read_error(path, errno);
   if (::fstat(fd.get(), &info) != 0) return read_error(path, errno);
-  if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path.string()));
+  if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path));
   if (auto refused = refuse_device(path, info)) return *refused;
   if (is_null_device(info)) return std::string();
   if (S_ISREG(info.st_mode)) return read_regular(fd.get(), path, static_cast<std::size_t>(info.st_size));
   return read_stream(fd.get(), path, max_stream_bytes);
 }
 
+}  // namespace
+
+Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_bytes) {
+  return read_path(path.native(), true, max_stream_bytes);
+}
+
+Expected<std::string> read_listed_file(const std::string& path) {
+  // The listing's d_type said "regular file" a moment ago; what open()
+  // then gave is checked by the fstat() all the same.
+  return read_path(path, false, kMaxStreamBytes);
+}
+
 Expected<std::string> read_standard_input(std::uint64_t max_bytes) {
-  const fs::path name("<stdin>");
+  const std::string_view name("<stdin>");
   struct stat info {};
   if (::fstat(STDIN_FILENO, &info) != 0) return read_error(name, errno);
   if (S_ISDIR(info.st_mode)) return Error::io("cannot read <stdin>: it is a directory");
@@ -433,29 +453,136 @@ Expected<bool> write_file_atomic(const fs::path& path, std::string_view content)
   return true;
 }
 
-Expected<std::vector<fs::path>> list_json_files(const fs::path& root) {
-  std::error_code ec;
-  const auto status = fs::status(root, ec);
-  if (ec || !fs::exists(status)) return Error::io(fmt::format("{} does not exist", root.string()));
-  std::vector<fs::path> files;
-  if (fs::is_regular_file(status)) {
-    files.push_back(root);
-    return files;
+namespace {
+
+// The order of list_json_files(): std::filesystem::path's, component by
+// component. For paths under one root (one prefix, then names joined by
+// single slashes) that is byte order with '/' before every other byte:
+// "a/b.json" < "a-b.json", as "a" < "a-b".
+bool path_order(std::string_view a, std::string_view b) {
+  const std::size_t common = std::min(a.size(), b.size());
+  for (std::size_t i = 0; i < common; ++i) {
+    if (a[i] == b[i]) continue;
+    if (a[i] == '/') return true;
+    if (b[i] == '/') return false;
+    return static_cast<unsigned char>(a[i]) < static_cast<unsigned char>(b[i]);
   }
-  fs::recursive_directory_iterator it(root, fs::directory_options::none, ec);
-  if (ec) return Error::io(fmt::format("cannot list {}: {}", root.string(), ec.message()));
-  for (const auto end = fs::recursive_directory_iterator(); it != end; it.increment(ec)) {
-    if (ec) return Error::io(fmt::format("cannot list {}: {}", root.string(), ec.message()));
-    const auto& name = it->path().filename().string();
-    // Hidden entries (our own temp files, is_staging_temp(), left by a
-    // killed run; editors' swap files) are skipped.
-    if (!name.empty() && name.front() == '.') {
-      if (it->is_directory()) it.disable_recursion_pending();
+  return a.size() < b.size();
+}
+
+constexpr std::size_t kDirectoryBufferBytes = 32 * 1024;  // as glibc's opendir()
+
+// One directory being listed: its descriptor (subdirectories are opened
+// relative to it, without following a symlink, as
+// std::filesystem::recursive_directory_iterator does), its path below the
+// root ("" or "sub/deeper/") and the subdirectories still to list.
+struct ListedDir {
+  FileDescriptor fd;
+  std::string relative;
+  std::vector<std::string> subdirs;
+  std::size_t next = 0;
+};
+
+// Reads one directory's entries into `dir.subdirs` and `files` (paths below
+// the root). Hidden entries are skipped, and not descended into. The entry
+// type comes from getdents64(): no stat per file, and none per directory
+// either (opendir() and fdopendir() fstat the directory and fcntl it; one
+// validate run lists ten directories). A symlink counts as what it points
+// to, but a symlink to a directory is not followed (as std::filesystem's
+// is_regular_file() and recursive_directory_iterator). Returns the errno of
+// a failure.
+int read_directory(ListedDir& dir, char* buffer, std::vector<std::string>& files) {
+  for (;;) {
+    const ssize_t got = ::getdents64(dir.fd.get(), buffer, kDirectoryBufferBytes);
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      return errno;
+    }
+    if (got == 0) return 0;
+    for (std::size_t at = 0; at < static_cast<std::size_t>(got);) {
+      const auto* entry = reinterpret_cast<const struct dirent64*>(buffer + at);
+      at += entry->d_reclen;
+      const std::string_view name(entry->d_name);
+      // Our own temp files (is_staging_temp()), left by a killed run, and
+      // editors' swap files; "." and "..".
+      if (name.empty() || name.front() == '.') continue;
+      unsigned char type = entry->d_type;
+      struct stat info {};
+      if (type == DT_UNKNOWN) {  // file systems that do not fill in d_type
+        if (::fstatat(dir.fd.get(), entry->d_name, &info, AT_SYMLINK_NOFOLLOW) != 0) {
+          if (errno == ENOENT) continue;  // removed meanwhile
+          return errno;
+        }
+        type = S_ISDIR(info.st_mode) ? DT_DIR : S_ISREG(info.st_mode) ? DT_REG : S_ISLNK(info.st_mode) ? DT_LNK : DT_UNKNOWN;
+      }
+      if (type == DT_DIR) {
+        dir.subdirs.emplace_back(name);
+        continue;
+      }
+      if (!name.ends_with(".json")) continue;
+      if (type == DT_LNK) {
+        if (::fstatat(dir.fd.get(), entry->d_name, &info, 0) != 0) {
+          if (errno == ENOENT) continue;  // a dangling link is no file
+          return errno;
+        }
+        if (S_ISREG(info.st_mode)) type = DT_REG;
+      }
+      if (type == DT_REG) files.push_back(dir.relative + std::string(name));
+    }
+  }
+}
+
+Error list_error(const std::string& root, int err) {
+  return Error::io(fmt::format("cannot list {}: {}", root, os_reason(err)));
+}
+
+}  // namespace
+
+Expected<std::optional<std::vector<std::string>>> list_json_file_paths(const std::string& root) {
+  // A directory (or a symlink to one) opens as one: no stat first.
+  FileDescriptor root_fd(::open(root.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+  if (root_fd.get() < 0) {
+    const int err = errno;
+    struct stat info {};
+    if (::stat(root.c_str(), &info) != 0) return std::optional<std::vector<std::string>>();
+    if (S_ISREG(info.st_mode)) return std::optional(std::vector<std::string>{root});
+    return list_error(root, err);
+  }
+  std::vector<std::string> files;
+  // Not zeroed: only the bytes getdents64() fills are touched (zeroing
+  // was 8 page faults, as many as the rest of the listing).
+  const auto buffer = std::make_unique_for_overwrite<char[]>(kDirectoryBufferBytes);
+  std::vector<ListedDir> open_dirs;
+  open_dirs.push_back(ListedDir{std::move(root_fd), {}, {}});
+  if (const int err = read_directory(open_dirs.back(), buffer.get(), files); err != 0) return list_error(root, err);
+  while (!open_dirs.empty()) {
+    ListedDir& dir = open_dirs.back();
+    if (dir.next == dir.subdirs.size()) {
+      open_dirs.pop_back();
       continue;
     }
-    if (it->is_regular_file() && it->path().extension() == ".json") files.push_back(it->path());
+    const std::string& name = dir.subdirs[dir.next++];
+    FileDescriptor fd(::openat(dir.fd.get(), name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+    if (fd.get() < 0) return list_error(root, errno);
+    std::string relative = dir.relative + name + '/';
+    open_dirs.push_back(ListedDir{std::move(fd), std::move(relative), {}});  // `dir` is gone from here on
+    if (const int err = read_directory(open_dirs.back(), buffer.get(), files); err != 0) return list_error(root, err);
   }
-  std::sort(files.begin(), files.end());
+  std::sort(files.begin(), files.end(), path_order);
+  // Joined as std::filesystem::path's operator/ joins: a separator unless
+  // the root ends with one.
+  const std::string prefix = root.ends_with('/') ? root : root + '/';
+  for (std::string& file : files) file.insert(0, prefix);
+  return std::optional(std::move(files));
+}
+
+Expected<std::vector<fs::path>> list_json_files(const fs::path& root) {
+  Expected<std::optional<std::vector<std::string>>> listed = list_json_file_paths(root.native());
+  if (!listed) return std::move(listed).error();
+  if (!*listed) return Error::io(fmt::format("{} does not exist", root.string()));
+  std::vector<fs::path> files;
+  files.reserve((*listed)->size());
+  for (std::string& file : **listed) files.emplace_back(std::move(file));
   return files;
 }
 

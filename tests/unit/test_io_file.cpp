@@ -210,6 +210,86 @@ TEST_CASE("io::list_json_files") {
   CHECK(none->empty());
 }
 
+TEST_CASE("io::list_json_file_paths lists as list_json_files, as strings") {
+  test::ScratchDir dir;
+  const fs::path root = dir.path();
+  // Names around '/' in byte order ('-' and '.' sort before it, '0' after):
+  // the order must be std::filesystem::path's, component by component.
+  for (const char* name : {"a-b.json", "a/b.json", "a/c/d.json", "a.json", "a0.json", "a/b-c.json", "a/b/x.json",
+                           "b.json", ".hidden/x.json", "notes.txt", "\xc3\xa9t\xc3\xa9.json"}) {
+    fs::create_directories((root / name).parent_path());
+    test::write_text(root / name, "{}");
+  }
+  // A symlink to a capture is listed; one to a directory is not followed;
+  // a dangling one is no file.
+  fs::create_symlink(root / "b.json", root / "link.json");
+  fs::create_symlink(root / "a", root / "linked_dir");
+  fs::create_symlink(root / "gone.json", root / "dangling.json");
+  REQUIRE(::mkfifo((root / "fifo.json").c_str(), 0600) == 0);
+
+  auto listed = io::list_json_file_paths(root.string());
+  REQUIRE(listed.has_value());
+  REQUIRE(listed->has_value());
+  std::vector<fs::path> expected;
+  for (const auto& entry : fs::recursive_directory_iterator(root)) {
+    const std::string name = entry.path().filename().string();
+    if (entry.is_regular_file() && entry.path().extension() == ".json" &&
+        entry.path().string().find("/.hidden/") == std::string::npos)
+      expected.push_back(entry.path());
+  }
+  std::sort(expected.begin(), expected.end());
+  REQUIRE(expected.size() == 10);
+  std::vector<fs::path> got((*listed)->begin(), (*listed)->end());
+  CHECK(got == expected);
+  // Joined as operator/ joins, so the strings are the same, not just equal paths.
+  for (std::size_t i = 0; i < got.size(); ++i) CHECK((**listed)[i] == expected[i].string());
+  CHECK(io::list_json_files(root).value() == expected);
+
+  // A root spelt with a trailing slash: no doubled separator.
+  auto slashed = io::list_json_file_paths(root.string() + "/");
+  REQUIRE(slashed.has_value());
+  REQUIRE(slashed->has_value());
+  CHECK((**slashed).front() == expected.front().string());  // a/b/x.json: "a" < "a-b.json"
+
+  // A file is its own listing; a missing root is nullopt, not an error.
+  auto single = io::list_json_file_paths((root / "notes.txt").string());
+  REQUIRE(single.has_value());
+  CHECK(**single == std::vector<std::string>{(root / "notes.txt").string()});
+  auto missing = io::list_json_file_paths((root / "nope").string());
+  REQUIRE(missing.has_value());
+  CHECK_FALSE(missing->has_value());
+  // Neither a file nor a directory: an error naming it.
+  auto fifo = io::list_json_file_paths((root / "fifo.json").string());
+  REQUIRE_FALSE(fifo.has_value());
+  CHECK_THAT(fifo.error().message, Catch::Contains("cannot list") && Catch::Contains("fifo.json"));
+
+  if (::geteuid() != 0) {  // root reads every directory
+    fs::permissions(root / "a" / "c", fs::perms::none);
+    auto unreadable = io::list_json_file_paths(root.string());
+    fs::permissions(root / "a" / "c", fs::perms::owner_all);
+    REQUIRE_FALSE(unreadable.has_value());
+    CHECK_THAT(unreadable.error().message, Catch::Contains("cannot list") && Catch::Contains("Permission denied"));
+  }
+}
+
+TEST_CASE("io::read_listed_file reads as read_file") {
+  test::ScratchDir dir;
+  const std::string content("{\"a\": 1}\0\xFF", 10);
+  test::write_text(dir.path() / "a.json", content);
+  CHECK(io::read_listed_file((dir.path() / "a.json").string()).value() == content);
+  auto missing = io::read_listed_file((dir.path() / "missing.json").string());
+  REQUIRE_FALSE(missing.has_value());
+  CHECK_THAT(missing.error().message, Catch::Contains("missing.json") && Catch::Contains("No such file"));
+  auto directory = io::read_listed_file(dir.path().string());
+  REQUIRE_FALSE(directory.has_value());
+  CHECK_THAT(directory.error().message, Catch::Contains("it is a directory"));
+  // Whatever open() gave is checked: a device is still refused (the listing
+  // never names one, but the path can change after it).
+  auto device = io::read_listed_file("/dev/zero");
+  REQUIRE_FALSE(device.has_value());
+  CHECK_THAT(device.error().message, Catch::Contains("character device"));
+}
+
 TEST_CASE("io::StagedWrites changes nothing until commit") {
   test::ScratchDir dir;
   const auto a = dir.path() / "a.json";

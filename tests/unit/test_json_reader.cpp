@@ -8,6 +8,7 @@
 
 #include <catch2/catch.hpp>
 
+#include <algorithm>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,34 @@ TEST_CASE("json::read_json events in document order") {
   CHECK(record("-1.25e2") == Events{"f:-125.0"});
   // All four JSON white space characters, anywhere between tokens.
   CHECK(record(" \t\r\n[ \t\r\n1 \t\r\n, \t\r\n2 \t\r\n] \t\r\n") == Events{"[", "i:1", "i:2", "]"});
+}
+
+TEST_CASE("json::read_json skips runs of white space of every length and position") {
+  // Indentation runs of 0..20 spaces, after each of the four white space
+  // characters, at every alignment (the reader skips spaces 8 bytes at a
+  // time): the events never change, and an error after the run still
+  // points at the right line and column.
+  const Events expected{"{", "k:a", "[", "i:1", "s:x", "]", "}"};
+  for (const char* before : {"", "\n", "\t", "\r\n", " "}) {
+    for (std::size_t spaces = 0; spaces <= 20; ++spaces) {
+      for (std::size_t offset = 0; offset < 8; ++offset) {
+        const std::string pad = std::string(before) + std::string(spaces, ' ');
+        const std::string text = std::string(offset, ' ') + "{" + pad + "\"a\"" + pad + ":" + pad + "[" + pad + "1" +
+                                 pad + "," + pad + "\"x\"" + pad + "]" + pad + "}" + pad;
+        INFO("before " << before << ", " << spaces << " spaces, offset " << offset);
+        CHECK(record(text) == expected);
+        // The first byte after the run is where the reader stops: here an
+        // error, reported at its own line and column.
+        const std::string bad = std::string(offset, ' ') + "[1" + pad + "x";
+        const std::size_t at = bad.size() - 1;
+        const std::size_t line_start = bad.rfind('\n', at) == std::string::npos ? 0 : bad.rfind('\n', at) + 1;
+        const auto error = refusal(bad);
+        CHECK(error.message.find("found 'x'") != std::string::npos);
+        CHECK(error.line == 1 + static_cast<std::size_t>(std::count(bad.begin(), bad.end(), '\n')));
+        CHECK(error.column == at - line_start + 1);
+      }
+    }
+  }
 }
 
 TEST_CASE("json::read_json integers keep their exact text") {
@@ -98,6 +127,34 @@ void check_refusals(const std::vector<Refusal>& cases) {
 }
 
 }  // namespace
+
+TEST_CASE("json::read_json strings: the byte that ends the fast path, at every position") {
+  // The reader scans strings 8 bytes at a time and jumps to the first byte
+  // that needs a look: an escape, a non-ASCII byte, a control character or
+  // the closing quote, at each position of a word, at each alignment, with
+  // bytes that need no look before and after it (some just above or below
+  // the ones that do: a borrow must not move the jump).
+  const std::string plain = "!#[]~ 0A\x7F_";
+  for (std::size_t offset = 0; offset < 8; ++offset) {
+    for (std::size_t before = 0; before <= 17; ++before) {
+      std::string head;
+      for (std::size_t i = 0; i < before; ++i) head += plain[i % plain.size()];
+      const std::string lead(offset, ' ');
+      INFO("offset " << offset << ", " << before << " plain bytes first");
+      CHECK(record(lead + "\"" + head + "\"") == Events{"s:" + head});
+      CHECK(record(lead + "\"" + head + "\\n" + head + "\"") == Events{"s:" + head + "\n" + head});
+      CHECK(record(lead + "\"" + head + "\\\"" + "\"") == Events{"s:" + head + "\""});
+      CHECK(record(lead + "\"" + head + "\xC3\xA9" + head + "\"") == Events{"s:" + head + "\xC3\xA9" + head});
+      CHECK(record(lead + "[\"" + head + "\", \"" + head + "!\"]") == Events{"[", "s:" + head, "s:" + head + "!", "]"});
+      const auto control = refusal(lead + "\"" + head + "\x1F" + head + "\"");
+      CHECK(control.message.find("control character 0x1F") != std::string::npos);
+      CHECK(control.column == offset + 2 + before);
+      const auto unclosed = refusal(lead + "\"" + head);
+      CHECK(unclosed.message.find("unterminated string") != std::string::npos);
+      CHECK(unclosed.column == offset + 1);
+    }
+  }
+}
 
 TEST_CASE("json::read_json refuses non-finite numbers") {
   check_refusals({

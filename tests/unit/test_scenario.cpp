@@ -2,6 +2,7 @@
 #include <fixturegen/scenario/instance_path.hpp>
 #include <fixturegen/scenario/scenario.hpp>
 #include <fixturegen/scenario/scenario_set.hpp>
+#include <fixturegen/scenario/schema_source.hpp>
 
 #include "support.hpp"
 
@@ -9,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <filesystem>
 #include <optional>
 #include <string>
 
@@ -264,6 +266,21 @@ TEST_CASE("scenario::ScenarioSet") {
     REQUIRE_FALSE(set);
     CHECK_THAT(set.error().message, Catch::Contains("matched as type \"thing_items\", not \"thing\""));
   }
+}
+
+TEST_CASE("scenario::SchemaSource::schema_file joins as std::filesystem::path") {
+  fixturegen::scenario::SchemaSource source;
+  CHECK(source.schema_file("run").empty());  // no schema files: pointers stand alone
+  for (const char* dir : {"schemas", "schemas/", "/abs/schemas", "./s", "a//b", "a//b/", "/", "//", "."}) {
+    source.schema_file_dir = dir;
+    for (const char* type : {"run", "column_lineage", "/abs", "a/b"}) {
+      const std::string expected =
+          (fs::path(dir) / (std::string(type) + ".schema.json")).generic_string();
+      CHECK(source.schema_file(type) == expected);
+    }
+  }
+  source.schema_file_dir = "schemas";
+  CHECK(source.schema_file("run") == "schemas/run.schema.json");
 }
 
 TEST_CASE("scenario::collect_instance_paths") {

@@ -25,6 +25,12 @@ inline constexpr std::uint64_t kMaxStreamBytes = std::uint64_t{4} << 30;  // 4 G
 // writer never comes. Errors name the path and the OS reason.
 Expected<std::string> read_file(const std::filesystem::path& path, std::uint64_t max_stream_bytes = kMaxStreamBytes);
 
+// read_file() for a path a listing has just named as a regular file
+// (list_json_file_paths(); validate reads thousands): without read_file()'s
+// stat before opening, which refuses a device before it is opened. What
+// open() gave is checked as read_file() checks it.
+Expected<std::string> read_listed_file(const std::string& path);
+
 // Reads standard input to its end, as read_file() reads a pipe (a terminal
 // is allowed here: the user types and ends with Ctrl-D). Errors say <stdin>.
 Expected<std::string> read_standard_input(std::uint64_t max_bytes = kMaxStreamBytes);
@@ -153,5 +159,13 @@ Expected<bool> write_file_atomic(const std::filesystem::path& path, std::string_
 // Every regular *.json file under `root`, sorted by path so runs are stable;
 // `root` itself when it is a file.
 Expected<std::vector<std::filesystem::path>> list_json_files(const std::filesystem::path& root);
+
+// list_json_files() as strings, for validate, which reads thousands of files:
+// nullopt when `root` does not exist (or cannot be looked up, as
+// std::filesystem::exists()). Each path is `root` joined to the file's path
+// below it as std::filesystem::path's operator/ joins them; a directory root
+// costs no stat, and its files none either (their type comes from the
+// directory listing).
+Expected<std::optional<std::vector<std::string>>> list_json_file_paths(const std::string& root);
 
 }  // namespace fixturegen::io
