@@ -175,7 +175,9 @@ Expected<const schema::Validator*> TypeSchemas::validator_for(const std::string&
 Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const std::filesystem::path& file) const {
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) return std::unique_ptr<schema::Validator>();
-  Expected<std::string> text = io::read_file(file);
+  // Just stat'ed as a regular file: read without read_file()'s second stat
+  // (each of a run's schemas is read on every run, cache or not).
+  Expected<std::string> text = io::read_listed_file(file.string());
   if (!text) return std::move(text).error();
   const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
   if (std::optional<schema::Validator> cached = m_cache.load(*text, uri, m_options)) {
