@@ -34,12 +34,16 @@ bool has_avx2() {
 }  // namespace
 
 std::uint64_t fast_hash64(std::string_view bytes) {
-  if (has_avx2()) return detail::fast_hash64_avx2(bytes);
+  if (has_avx2()) return detail::fast_hash64_avx2(bytes.data(), bytes.size());
   return XXH3_64bits(bytes.data(), bytes.size());
 }
 
 std::array<unsigned char, 16> fast_hash128(std::string_view bytes) {
-  if (has_avx2()) return detail::fast_hash128_avx2(bytes);
+  if (has_avx2()) {
+    std::array<unsigned char, 16> out;
+    detail::fast_hash128_avx2(bytes.data(), bytes.size(), out.data());
+    return out;
+  }
   XXH128_canonical_t canonical;
   XXH128_canonicalFromHash(&canonical, XXH3_128bits(bytes.data(), bytes.size()));
   std::array<unsigned char, 16> out;

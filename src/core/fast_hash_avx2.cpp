@@ -1,9 +1,10 @@
 // Built with -mavx2 (CMakeLists.txt): XXH3's AVX2 code path. Only called
-// after fast_hash.cpp checked the CPU; XXH_INLINE_ALL keeps every xxHash
-// function local to this file, so the SSE2 copies elsewhere do not clash.
+// after fast_hash.cpp checked the CPU. Nothing here may be an inline
+// function another file also uses (see fast_hash_avx2.hpp): xxHash with
+// XXH_INLINE_ALL is all `static`, and memcpy is the C library's.
 #include "fast_hash_avx2.hpp"
 
-#include <cstring>
+#include <string.h>
 
 #define XXH_INLINE_ALL
 #define XXH_VECTOR XXH_AVX2
@@ -11,14 +12,12 @@
 
 namespace fixturegen::detail {
 
-std::uint64_t fast_hash64_avx2(std::string_view bytes) { return XXH3_64bits(bytes.data(), bytes.size()); }
+std::uint64_t fast_hash64_avx2(const void* data, std::size_t size) { return XXH3_64bits(data, size); }
 
-std::array<unsigned char, 16> fast_hash128_avx2(std::string_view bytes) {
+void fast_hash128_avx2(const void* data, std::size_t size, unsigned char out[16]) {
   XXH128_canonical_t canonical;
-  XXH128_canonicalFromHash(&canonical, XXH3_128bits(bytes.data(), bytes.size()));
-  std::array<unsigned char, 16> out;
-  std::memcpy(out.data(), canonical.digest, out.size());
-  return out;
+  XXH128_canonicalFromHash(&canonical, XXH3_128bits(data, size));
+  memcpy(out, canonical.digest, 16);
 }
 
 }  // namespace fixturegen::detail
