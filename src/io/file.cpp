@@ -182,8 +182,10 @@ std::optional<Error> refuse_device(std::string_view path, const struct stat& inf
 // A whole regular file, in the size fstat gave, in as few reads as the
 // kernel allows: no extra read to find EOF (validate reads thousands of small
 // files).
-Expected<std::string> read_regular(int fd, std::string_view path, std::size_t size) {
-  std::string content(size, '\0');
+// Into `content`, reusing its storage: resize() zero-fills only what it
+// grows by, so a buffer read into again and again is not cleared first.
+Expected<void> read_regular(int fd, std::string_view path, std::size_t size, std::string& content) {
+  content.resize(size);
   std::size_t done = 0;
   while (done < content.size()) {
     const ssize_t n = ::read(fd, content.data() + done, content.size() - done);
@@ -196,7 +198,7 @@ Expected<std::string> read_regular(int fd, std::string_view path, std::size_t si
     done += static_cast<std::size_t>(n);
   }
   content.resize(done);
-  return content;
+  return {};
 }
 
 // A pipe, FIFO or socket until EOF. Each wait is a poll() on the input and on
@@ -233,8 +235,9 @@ Expected<std::string> read_stream(int fd, std::string_view path, std::uint64_t m
 
 namespace {
 
-// read_file() and read_listed_file().
-Expected<std::string> read_path(const std::string& path, bool stat_first, std::uint64_t max_stream_bytes) {
+// read_file() and read_listed_file(): the file's bytes into `content`.
+Expected<void> read_path(const std::string& path, bool stat_first, std::uint64_t max_stream_bytes,
+                         std::string& content) {
   struct stat info {};
   // Refuse a device before opening it: opening some has effects of its own.
   if (stat_first && ::stat(path.c_str(), &info) == 0) {
@@ -247,9 +250,23 @@ Expected<std::string> read_path(const std::string& path, bool stat_first, std::u
   if (::fstat(fd.get(), &info) != 0) return read_error(path, errno);
   if (S_ISDIR(info.st_mode)) return Error::io(fmt::format("cannot read {}: it is a directory", path));
   if (auto refused = refuse_device(path, info)) return *refused;
-  if (is_null_device(info)) return std::string();
-  if (S_ISREG(info.st_mode)) return read_regular(fd.get(), path, static_cast<std::size_t>(info.st_size));
-  return read_stream(fd.get(), path, max_stream_bytes);
+  if (is_null_device(info)) {
+    content.clear();
+    return {};
+  }
+  if (S_ISREG(info.st_mode)) return read_regular(fd.get(), path, static_cast<std::size_t>(info.st_size), content);
+  Expected<std::string> streamed = read_stream(fd.get(), path, max_stream_bytes);
+  if (!streamed) return std::move(streamed).error();
+  content = std::move(*streamed);
+  return {};
+}
+
+Expected<std::string> read_path(const std::string& path, bool stat_first, std::uint64_t max_stream_bytes) {
+  std::string content;
+  if (Expected<void> read = read_path(path, stat_first, max_stream_bytes, content); !read) {
+    return std::move(read).error();
+  }
+  return content;
 }
 
 }  // namespace
@@ -264,12 +281,22 @@ Expected<std::string> read_listed_file(const std::string& path) {
   return read_path(path, false, kMaxStreamBytes);
 }
 
+Expected<void> read_listed_file_into(const std::string& path, std::string& content) {
+  return read_path(path, false, kMaxStreamBytes, content);
+}
+
 Expected<std::string> read_standard_input(std::uint64_t max_bytes) {
   const std::string_view name("<stdin>");
   struct stat info {};
   if (::fstat(STDIN_FILENO, &info) != 0) return read_error(name, errno);
   if (S_ISDIR(info.st_mode)) return Error::io("cannot read <stdin>: it is a directory");
-  if (S_ISREG(info.st_mode)) return read_regular(STDIN_FILENO, name, static_cast<std::size_t>(info.st_size));
+  if (S_ISREG(info.st_mode)) {
+    std::string content;
+    if (Expected<void> read = read_regular(STDIN_FILENO, name, static_cast<std::size_t>(info.st_size), content); !read) {
+      return std::move(read).error();
+    }
+    return content;
+  }
   // A pipe, a terminal, or a redirected device: until EOF, capped, and
   // interruptible. Standard input stays blocking (other processes may share
   // it); poll() says when a read will not block.

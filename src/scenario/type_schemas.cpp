@@ -176,9 +176,12 @@ Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const s
   std::error_code ec;
   if (!std::filesystem::is_regular_file(file, ec)) return std::unique_ptr<schema::Validator>();
   // Just stat'ed as a regular file: read without read_file()'s second stat
-  // (each of a run's schemas is read on every run, cache or not).
-  Expected<std::string> text = io::read_listed_file(file.string());
-  if (!text) return std::move(text).error();
+  // (each of a run's schemas is read on every run, cache or not), into one
+  // buffer per thread that is not zero-filled again for every file: the
+  // text is only hashed, and parsed (copied) on a cache miss.
+  thread_local std::string buffer;
+  if (Expected<void> read = io::read_listed_file_into(file.string(), buffer); !read) return std::move(read).error();
+  const std::string* text = &buffer;
   const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
   if (std::optional<schema::Validator> cached = m_cache.load(*text, uri, m_options)) {
     return std::make_unique<schema::Validator>(std::move(*cached));

@@ -170,7 +170,12 @@ std::string_view header_mismatch(const char* header, const Key& key, std::uint64
 // ever renames entries into place, but not everyone does. The header is
 // read first and the rest only when it names `key` and the file's own
 // size: a huge or sparse file in an entry's place costs one small read.
-bool read_entry(const fs::path& path, const Key& key, std::shared_ptr<const std::string>& out, std::string& why) {
+struct EntryBytes {
+  std::shared_ptr<const char[]> owner;  // what the program keeps alive
+  std::string_view bytes;
+};
+
+bool read_entry(const fs::path& path, const Key& key, EntryBytes& out, std::string& why) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
   auto system_error = [](int error) {
     return std::error_code(error, std::generic_category()).message();  // strerror is not thread-safe
@@ -201,12 +206,14 @@ bool read_entry(const fs::path& path, const Key& key, std::shared_ptr<const std:
              !mismatch.empty()) {
     why = mismatch;
   } else {
-    // A std::string's buffer comes from operator new: aligned for a tape
-    // (Document::view_tape checks, and copies a tape that is not).
-    auto bytes = std::make_shared<std::string>(static_cast<std::size_t>(info.st_size), '\0');
+    // Not zero-filled first (the reads overwrite every byte), and from
+    // operator new: aligned for a tape (Document::view_tape checks, and
+    // copies a tape that is not).
+    const auto size = static_cast<std::size_t>(info.st_size);
+    std::shared_ptr<char[]> bytes = std::make_shared_for_overwrite<char[]>(size);
     std::size_t done = 0;
-    while (done < bytes->size()) {
-      const ssize_t n = ::pread(fd, bytes->data() + done, bytes->size() - done, static_cast<off_t>(done));
+    while (done < size) {
+      const ssize_t n = ::pread(fd, bytes.get() + done, size - done, static_cast<off_t>(done));
       if (n < 0 && errno == EINTR) continue;
       if (n <= 0) {
         why = n < 0 ? system_error(errno) : std::string("cut while being read");
@@ -214,10 +221,11 @@ bool read_entry(const fs::path& path, const Key& key, std::shared_ptr<const std:
       }
       done += static_cast<std::size_t>(n);
     }
-    if (done == bytes->size()) out = std::move(bytes);
+    if (done == size) out = EntryBytes{std::move(bytes), std::string_view()};
+    if (out.owner) out.bytes = std::string_view(out.owner.get(), size);
   }
   ::close(fd);
-  return out != nullptr;
+  return out.owner != nullptr;
 }
 
 }  // namespace
@@ -251,17 +259,17 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
     log::detail("compiled-schema cache: ignoring {}: {}", path.string(), why);
     return std::nullopt;
   };
-  std::shared_ptr<const std::string> read;
+  EntryBytes read;
   if (std::string why; !read_entry(path, key, read, why)) {
     if (why.empty()) return std::nullopt;  // the usual miss: never written
     return miss(why);
   }
   // The header was checked as it was read; the payload's digest now.
   std::uint64_t digest = 0;
-  std::memcpy(&digest, read->data() + kMagic.size() + kKeyBytes, 8);
-  const std::string_view payload = std::string_view(*read).substr(kHeaderBytes);
+  std::memcpy(&digest, read.bytes.data() + kMagic.size() + kKeyBytes, 8);
+  const std::string_view payload = read.bytes.substr(kHeaderBytes);
   if (payload_digest(payload) != digest) return miss("damaged (digest mismatch)");
-  std::optional<Validator> validator = Validator::from_bytes(payload, options, read);
+  std::optional<Validator> validator = Validator::from_bytes(payload, options, read.owner);
   if (!validator) return miss("malformed program");
   return validator;
 }

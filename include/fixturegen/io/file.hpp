@@ -30,6 +30,10 @@ Expected<std::string> read_file(const std::filesystem::path& path, std::uint64_t
 // stat before opening, which refuses a device before it is opened. What
 // open() gave is checked as read_file() checks it.
 Expected<std::string> read_listed_file(const std::string& path);
+// read_listed_file() into `content`, reusing its storage (validate reads
+// thousands of captures with one buffer per thread). On error `content`
+// holds nothing useful.
+Expected<void> read_listed_file_into(const std::string& path, std::string& content);
 
 // Reads standard input to its end, as read_file() reads a pipe (a terminal
 // is allowed here: the user types and ends with Ctrl-D). Errors say <stdin>.
