@@ -234,51 +234,48 @@ bool Document::tape_is_valid(const Node* nodes, std::uint32_t count, std::size_t
   if (count == 0) return false;
   // One pass in document order, as emit() walks it: every open container
   // knows its end, how many children it claims and how many were seen;
-  // inside an object, key nodes and values alternate.
+  // inside an object, key nodes and values alternate. The bottom entry
+  // stands for the document itself: it ends at `count` and holds exactly
+  // one value (a second root would be a second child).
   struct Open {
     std::uint32_t end;
     std::uint32_t claimed;
-    std::uint32_t seen = 0;
+    std::uint32_t seen;
     bool is_object;
     bool want_key;
   };
   std::vector<Open> open;
-  auto close_finished = [&](std::uint32_t i) {
-    while (!open.empty() && open.back().end == i) {
-      const Open& done = open.back();
-      if (done.seen != done.claimed || (done.is_object && !done.want_key)) return false;
-      open.pop_back();
-    }
-    return true;
-  };
+  open.reserve(32);
+  open.push_back(Open{count, 1, 0, false, false});
+  auto finished = [](const Open& done) { return done.seen == done.claimed && (!done.is_object || done.want_key); };
   auto in_pool = [&](const Node& node) {
     return node.payload <= string_size && node.size <= string_size - node.payload;
   };
   for (std::uint32_t i = 0; i < count; ++i) {
-    if (!close_finished(i)) return false;
-    if (open.empty() && i != 0) return false;  // a second root
+    // The bottom entry ends at `count`: never popped here.
+    while (open.back().end == i) {
+      if (!finished(open.back())) return false;
+      open.pop_back();
+    }
+    Open& parent = open.back();
     const Node& node = nodes[i];
-    if (node.kind > Kind::Object || node.unused != 0) return false;
+    if (node.unused != 0) return false;
     const bool is_key = (node.flags & kKeyNode) != 0;
-    if (!open.empty() && open.back().is_object) {
-      Open& parent = open.back();
-      if (parent.want_key != is_key || (is_key && node.kind != Kind::String)) return false;
-      if (is_key) ++parent.seen;
+    if (parent.is_object) {
+      if (parent.want_key != is_key) return false;
+      parent.seen += is_key ? 1 : 0;
       parent.want_key = !is_key;
     } else {
       if (is_key) return false;
-      if (!open.empty()) ++open.back().seen;
+      ++parent.seen;
     }
-    const std::uint64_t limit = open.empty() ? count : open.back().end;
     switch (node.kind) {
       case Kind::Null:
       case Kind::Bool:
         if (node.flags != 0 || node.size != 0 || node.payload > 1) return false;
         break;
       case Kind::Integer:
-        if (node.flags == kFitsInt64) {
-          if (node.size != 0) return false;
-        } else if (node.flags != 0 || !in_pool(node) || node.size == 0) {
+        if (node.flags == kFitsInt64 ? node.size != 0 : (node.flags != 0 || node.size == 0 || !in_pool(node))) {
           return false;
         }
         break;
@@ -289,14 +286,21 @@ bool Document::tape_is_valid(const Node* nodes, std::uint32_t count, std::size_t
         if ((node.flags & ~kKeyNode) != 0 || !in_pool(node)) return false;
         break;
       case Kind::Array:
-      case Kind::Object:
-        if (node.flags != 0 || node.payload <= i || node.payload > limit) return false;
-        open.push_back(Open{static_cast<std::uint32_t>(node.payload), node.size, 0,
-                            node.kind == Kind::Object, true});
+      case Kind::Object: {
+        if (node.flags != 0 || node.payload <= i || node.payload > parent.end) return false;
+        const Open child{static_cast<std::uint32_t>(node.payload), node.size, 0, node.kind == Kind::Object, true};
+        open.push_back(child);  // `parent` may move now: not used again
         break;
+      }
+      default:
+        return false;  // not a Kind
     }
   }
-  return close_finished(count) && open.empty();
+  while (open.size() > 1) {
+    if (open.back().end != count || !finished(open.back())) return false;
+    open.pop_back();
+  }
+  return open.back().seen == 1;
 }
 
 // --- DocumentBuilder -------------------------------------------------------
