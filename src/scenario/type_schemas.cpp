@@ -173,17 +173,22 @@ Expected<const schema::Validator*> TypeSchemas::validator_for(const std::string&
 }
 
 Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const std::filesystem::path& file) const {
+  const std::optional<schema::ProgramCache::FileIdentity> identity = schema::ProgramCache::identify(file);
+  if (!identity) return std::unique_ptr<schema::Validator>();  // no such schema file
   std::error_code ec;
-  if (!std::filesystem::is_regular_file(file, ec)) return std::unique_ptr<schema::Validator>();
-  // Just stat'ed as a regular file: read without read_file()'s second stat
-  // (each of a run's schemas is read on every run, cache or not), into one
-  // buffer per thread that is not zero-filled again for every file: the
-  // text is only hashed, and parsed (copied) on a cache miss.
+  const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
+  // The file as it is now was seen before: its program without reading it.
+  if (std::optional<schema::Validator> cached = m_cache.load_by_file(*identity, uri, m_options)) {
+    return std::make_unique<schema::Validator>(std::move(*cached));
+  }
+  // Just stat'ed as a regular file: read without read_file()'s second stat,
+  // into one buffer per thread that is not zero-filled again for every
+  // file: the text is only hashed, and parsed (copied) on a cache miss.
   thread_local std::string buffer;
   if (Expected<void> read = io::read_listed_file_into(file.string(), buffer); !read) return std::move(read).error();
   const std::string* text = &buffer;
-  const std::string uri = "file://" + std::filesystem::absolute(file, ec).generic_string();
   if (std::optional<schema::Validator> cached = m_cache.load(*text, uri, m_options)) {
+    m_cache.remember_file(*identity, uri, m_options, *cached);
     return std::make_unique<schema::Validator>(std::move(*cached));
   }
   Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, file.generic_string());
@@ -195,6 +200,7 @@ Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const s
     return schema_compile_error(std::move(error), std::move(message));
   }
   m_cache.store(*text, uri, m_options, *validator);
+  m_cache.remember_file(*identity, uri, m_options, *validator);
   return std::make_unique<schema::Validator>(std::move(*validator));
 }
 

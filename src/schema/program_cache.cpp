@@ -6,6 +6,7 @@
 
 #include <fcntl.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -30,7 +31,9 @@ constexpr std::size_t kKeyBytes = 16;
 constexpr std::size_t kHeaderBytes = kMagic.size() + kKeyBytes + 8 + 8;
 constexpr std::size_t kKeptOtherBuilds = 3;
 
-struct Key {
+}  // namespace
+
+struct ProgramCache::Key {
   unsigned char bytes[kKeyBytes];
   std::string hex() const {
     static constexpr char kHex[] = "0123456789abcdef";
@@ -43,10 +46,15 @@ struct Key {
   }
 };
 
-Key entry_key(std::string_view schema_text, std::string_view uri, const ValidatorOptions& options) {
-  // The text's own digest first (the one long input), then everything
-  // else with it, each part length-prefixed so that no two splits of the
-  // same bytes make the same key.
+namespace {
+
+using Key = ProgramCache::Key;
+
+// `what` says which of the two keys (the text's digest, or the file's
+// identity) `identity` holds; everything else is the same.
+Key entry_key(std::string_view what, std::string_view identity, std::string_view uri, const ValidatorOptions& options) {
+  // Each part length-prefixed, so that no two splits of the same bytes
+  // make the same key.
   std::string material;
   auto add = [&](std::string_view part) {
     const std::uint64_t size = part.size();
@@ -63,12 +71,24 @@ Key entry_key(std::string_view schema_text, std::string_view uri, const Validato
   add(std::string_view(reinterpret_cast<const char*>(flags), sizeof flags));
   add(std::string_view(reinterpret_cast<const char*>(&pattern_match_limit), sizeof pattern_match_limit));
   add(uri);
-  const std::array<unsigned char, 16> text_digest = fast_hash128(schema_text);
-  add(std::string_view(reinterpret_cast<const char*>(text_digest.data()), text_digest.size()));
+  add(what);
+  add(identity);
   const std::array<unsigned char, 16> digest = fast_hash128(material);
   Key key;
   std::memcpy(key.bytes, digest.data(), kKeyBytes);
   return key;
+}
+
+Key text_key(std::string_view schema_text, std::string_view uri, const ValidatorOptions& options) {
+  const std::array<unsigned char, 16> text_digest = fast_hash128(schema_text);
+  return entry_key("text", std::string_view(reinterpret_cast<const char*>(text_digest.data()), text_digest.size()),
+                   uri, options);
+}
+
+Key file_key(const ProgramCache::FileIdentity& file, std::string_view uri, const ValidatorOptions& options) {
+  const std::uint64_t fields[5] = {file.device, file.inode, file.size, static_cast<std::uint64_t>(file.modified_ns),
+                                   static_cast<std::uint64_t>(file.changed_ns)};
+  return entry_key("file", std::string_view(reinterpret_cast<const char*>(fields), sizeof fields), uri, options);
 }
 
 std::uint64_t payload_digest(std::string_view payload) { return fast_hash64(payload); }
@@ -272,7 +292,16 @@ ProgramCache ProgramCache::from_environment() {
 std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::string_view uri,
                                             const ValidatorOptions& options) const {
   if (!enabled()) return std::nullopt;
-  const Key key = entry_key(schema_text, uri, options);
+  return load_key(text_key(schema_text, uri, options), options);
+}
+
+std::optional<Validator> ProgramCache::load_by_file(const FileIdentity& file, std::string_view uri,
+                                                    const ValidatorOptions& options) const {
+  if (!enabled()) return std::nullopt;
+  return load_key(file_key(file, uri, options), options);
+}
+
+std::optional<Validator> ProgramCache::load_key(const Key& key, const ValidatorOptions& options) const {
   const fs::path path = m_entries / (key.hex() + std::string(kEntrySuffix));
   auto miss = [&](std::string_view why) -> std::optional<Validator> {
     log::detail("compiled-schema cache: ignoring {}: {}", path.string(), why);
@@ -296,6 +325,35 @@ std::optional<Validator> ProgramCache::load(std::string_view schema_text, std::s
 void ProgramCache::store(std::string_view schema_text, std::string_view uri, const ValidatorOptions& options,
                          const Validator& validator) const {
   if (!enabled()) return;
+  store_key(text_key(schema_text, uri, options), validator);
+}
+
+void ProgramCache::remember_file(const FileIdentity& file, std::string_view uri, const ValidatorOptions& options,
+                                 const Validator& validator) const {
+  if (!enabled()) return;
+  timespec now {};
+  ::clock_gettime(CLOCK_REALTIME, &now);
+  const std::int64_t now_ns = std::int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  const std::int64_t last_change = std::max(file.modified_ns, file.changed_ns);
+  // Too fresh (or stamped in the future): a write in the same timestamp
+  // tick could follow unseen. The text's key still serves such a file.
+  if (last_change > now_ns || now_ns - last_change < std::int64_t{kSettledSeconds} * 1'000'000'000) return;
+  store_key(file_key(file, uri, options), validator);
+}
+
+std::optional<ProgramCache::FileIdentity> ProgramCache::identify(const fs::path& file) {
+  struct stat info {};
+  if (::stat(file.c_str(), &info) != 0 || !S_ISREG(info.st_mode)) return std::nullopt;
+  FileIdentity identity;
+  identity.device = static_cast<std::uint64_t>(info.st_dev);
+  identity.inode = static_cast<std::uint64_t>(info.st_ino);
+  identity.size = static_cast<std::uint64_t>(info.st_size);
+  identity.modified_ns = std::int64_t{info.st_mtim.tv_sec} * 1'000'000'000 + info.st_mtim.tv_nsec;
+  identity.changed_ns = std::int64_t{info.st_ctim.tv_sec} * 1'000'000'000 + info.st_ctim.tv_nsec;
+  return identity;
+}
+
+void ProgramCache::store_key(const Key& key, const Validator& validator) const {
   const std::optional<std::string> payload = validator.to_bytes();
   if (!payload) return;
   std::error_code ec;
@@ -310,7 +368,6 @@ void ProgramCache::store(std::string_view schema_text, std::string_view uri, con
     return;
   }
   if (created) prune_other_builds(m_entries.parent_path(), m_entries.filename().string());
-  const Key key = entry_key(schema_text, uri, options);
   std::string entry;
   entry.reserve(kHeaderBytes + payload->size());
   entry.append(kMagic);

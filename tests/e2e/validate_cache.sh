@@ -115,5 +115,32 @@ if [[ -z $(find "$WORK/c5" -name '*.tmp-*') && $(entries "$WORK/c5") -eq $n ]]; 
   fail "eight concurrent runs left temp files or a different number of entries"
 fi
 
+# A schema file unchanged for 2 s is found again by its identity (device,
+# inode, size, times) without its text being read; an edit in place that
+# keeps its size and modification time is still seen (the change time moves).
+cp -r "$root/schemas" settled
+sleep 2.2
+FIXTUREGEN_CACHE_DIR=$WORK/c5 "$bin" validate --schemas settled caps >s1.out 2>&1
+FIXTUREGEN_CACHE_DIR=$WORK/c5 "$bin" validate --schemas settled caps >s2.out 2>&1
+if cmp -s s1.out s2.out && [[ $(entries "$WORK/c5") -eq $((2 * n)) ]]; then pass; else
+  fail "settled schemas: the second run differs, or not one entry per text and per file ($(entries "$WORK/c5") for $n): $(diff s1.out s2.out | head -5)"
+fi
+schema=$(grep -l '"type": "object"' settled/*.schema.json | head -1)
+stamp=$(stat -c %y "$schema")
+inode=$(stat -c %s:%i "$schema")
+# Written in place (1<> neither truncates nor replaces the file), same size.
+edited=$(sed '0,/"type": "object"/s//"type": "string"/' "$schema")
+printf '%s\n' "$edited" 1<>"$schema"
+touch -d "$stamp" "$schema"
+if [[ $(stat -c %s:%i "$schema") == "$inode" && $(stat -c %y "$schema") == "$stamp" ]]; then pass; else
+  fail "the in-place edit changed the file's size, inode or mtime: $(stat -c '%s:%i %y' "$schema") vs $inode $stamp"
+fi
+FIXTUREGEN_CACHE_DIR=$WORK/c5 "$bin" validate --schemas settled caps >s3.out 2>&1
+s3_rc=$?
+FIXTUREGEN_CACHE_DIR=off "$bin" validate --schemas settled caps >s4.out 2>&1
+if cmp -s s3.out s4.out && ! cmp -s s3.out s1.out; then pass; else
+  fail "an edit in place (same size, same mtime) was not seen (exit $s3_rc): $(diff s4.out s3.out | head -5)"
+fi
+
 echo "$checks passed, $failures failed"
 [[ $failures -eq 0 ]]

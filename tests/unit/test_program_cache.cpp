@@ -663,3 +663,62 @@ TEST_CASE("Document: copies and moves keep reading the right storage (short stri
   CHECK_FALSE(json::Document::view_tape(std::string_view(*misaligned).substr(1), source->string_pool(), misaligned));
   CHECK_FALSE(json::Document::view_tape(nodes_view, source->string_pool(), nullptr));
 }
+
+TEST_CASE("ProgramCache: a settled schema file is found by its identity; any write or a fresh file is not", "[program_cache]") {
+  if (!build_id()) {
+    WARN("this test binary has no GNU build id: the cache is off");
+    return;
+  }
+  test::ScratchDir dir;
+  const ProgramCache cache(dir.path() / "cache");
+  const fs::path file = dir.path() / "run.schema.json";
+  const std::string text(kDraft7Schema);
+  test::write_text(file, text);
+  const Validator original = compile(text);
+
+  CHECK_FALSE(ProgramCache::identify(dir.path()).has_value());  // a directory
+  CHECK_FALSE(ProgramCache::identify(dir.path() / "missing.json").has_value());
+  std::optional<ProgramCache::FileIdentity> fresh = ProgramCache::identify(file);
+  REQUIRE(fresh.has_value());
+  CHECK(fresh->size == text.size());
+
+  // Just written: not remembered (a write in the same timestamp tick could
+  // follow unseen); the text's key is the way in.
+  cache.remember_file(*fresh, "file:///s.json", {}, original);
+  CHECK_FALSE(cache.load_by_file(*fresh, "file:///s.json", {}).has_value());
+
+  // The same file as if it had been settled for a minute (its times moved
+  // back by hand: the identity is what the cache sees).
+  ProgramCache::FileIdentity settled = *fresh;
+  settled.modified_ns -= 60'000'000'000;
+  settled.changed_ns -= 60'000'000'000;
+  cache.remember_file(settled, "file:///s.json", {}, original);
+  std::optional<Validator> hit = cache.load_by_file(settled, "file:///s.json", {});
+  REQUIRE(hit.has_value());
+  require_same_answers(original, *hit, kDraft7Instances);
+
+  // Any part of the identity, the URI or the options differing: a miss.
+  for (int field = 0; field < 5; ++field) {
+    ProgramCache::FileIdentity other = settled;
+    std::uint64_t* fields[] = {&other.device, &other.inode, &other.size,
+                               reinterpret_cast<std::uint64_t*>(&other.modified_ns),
+                               reinterpret_cast<std::uint64_t*>(&other.changed_ns)};
+    ++*fields[field];
+    INFO("field " << field);
+    CHECK_FALSE(cache.load_by_file(other, "file:///s.json", {}).has_value());
+  }
+  CHECK_FALSE(cache.load_by_file(settled, "file:///t.json", {}).has_value());
+  ValidatorOptions formats;
+  formats.check_formats = true;
+  CHECK_FALSE(cache.load_by_file(settled, "file:///s.json", formats).has_value());
+  // A file replaced by another (an editor's save, a git checkout) has a new
+  // inode: a new identity. (A write in place changes the change time, but
+  // within one kernel timestamp tick it may not: hence the settling rule.)
+  test::write_text(dir.path() / "new.json", text);
+  fs::rename(dir.path() / "new.json", file);
+  const std::optional<ProgramCache::FileIdentity> replaced = ProgramCache::identify(file);
+  REQUIRE(replaced.has_value());
+  CHECK(replaced->inode != fresh->inode);
+  // The text's key and the file's key never name the same entry.
+  CHECK_FALSE(cache.load(text, "file:///s.json", {}).has_value());
+}

@@ -2,6 +2,7 @@
 
 #include <fixturegen/schema/validator.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -48,9 +49,40 @@ public:
   void store(std::string_view schema_text, std::string_view uri, const ValidatorOptions& options,
              const Validator& validator) const;
 
+  // What names a schema file's contents without reading them: device,
+  // inode, size, and modification and change times to the nanosecond. A
+  // write to the file changes its change time, which no one can set back;
+  // replacing it changes the inode. nullopt when `file` is not a regular
+  // file (or cannot be stat'ed).
+  struct FileIdentity {
+    std::uint64_t device = 0;
+    std::uint64_t inode = 0;
+    std::uint64_t size = 0;
+    std::int64_t modified_ns = 0;
+    std::int64_t changed_ns = 0;
+  };
+  static std::optional<FileIdentity> identify(const std::filesystem::path& file);
+
+  // The program recorded for the file as it is now (remember_file), so that
+  // a run need not read and hash the schema's text: a second key to the
+  // same kind of entry.
+  std::optional<Validator> load_by_file(const FileIdentity& file, std::string_view uri,
+                                        const ValidatorOptions& options) const;
+  // Records `validator` as the program of `file`'s current contents; only
+  // for a file unchanged for kSettledSeconds, so that a file system with
+  // coarse timestamps cannot show two writes in the same tick as one.
+  void remember_file(const FileIdentity& file, std::string_view uri, const ValidatorOptions& options,
+                     const Validator& validator) const;
+  static constexpr int kSettledSeconds = 2;
+
   static constexpr std::string_view kEntrySuffix = ".fgprog";
 
+  struct Key;  // an entry's name, a 128-bit digest (program_cache.cpp)
+
 private:
+  std::optional<Validator> load_key(const Key& key, const ValidatorOptions& options) const;
+  void store_key(const Key& key, const Validator& validator) const;
+
   std::filesystem::path m_entries;
 };
 
