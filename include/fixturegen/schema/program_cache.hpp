@@ -17,7 +17,9 @@ namespace fixturegen::schema {
 // An entry is keyed by a 128-bit XXH3 digest of this binary's build id,
 // the validator options, the schema's URI and every byte of its text: any
 // change to the schema or to fixturegen is a different key, so an entry is
-// never stale, only unused. Only programs that reach no other document are
+// never stale, only unused. A second key, from the schema file's identity
+// (load_by_file), lets a warm run skip reading the text of a file that has
+// not changed since. Only programs that reach no other document are
 // stored (another file's text is not in the key). An entry carries its key
 // and a digest of its bytes; a damaged, truncated or foreign one is a miss
 // (and is overwritten), never an error and never a verdict.
