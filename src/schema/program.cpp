@@ -33,6 +33,10 @@ constexpr std::uint32_t kMaxDepth = 1024;
 // What one level's own work may still need below the last check: building
 // a message, a PCRE2 match (the JIT has its own stack), fmt.
 constexpr std::size_t kStackReserve = 256 * 1024;
+// Depth from which the stack's end is checked: these first levels (about
+// 1 KiB each) fit in any stack whose end is known at all (more than
+// kStackReserve).
+constexpr std::uint32_t kStackCheckFrom = 32;
 
 // The lowest address this thread's validation may reach, or null when the
 // stack's bounds are unknown (then only kMaxDepth bounds it).
@@ -110,7 +114,11 @@ struct Frame {
   std::uint32_t depth = 0;
   // Set when something could not be decided: the run's answer is this error.
   std::optional<Error> error;
-  const char* stack_floor = thread_stack_floor();
+  // Looked up only once a run nests kStackCheckFrom levels deep: finding
+  // it reads /proc/self/maps (pthread_getattr_np), about as costly as
+  // validating a small capture, and almost no capture nests that deep.
+  const char* stack_floor = nullptr;
+  bool stack_floor_known = false;
 };
 
 // Which members/items of one instance the schemas applied so far have
@@ -273,6 +281,10 @@ bool Program::run(SchemaId id, json::Value value, Frame& frame, Eval* eval) cons
   if (schema.first == schema.last) return true;
   if (frame.error) return false;  // the answer is the error now
   const auto* here = static_cast<const char*>(__builtin_frame_address(0));
+  if (frame.depth >= kStackCheckFrom && !frame.stack_floor_known) {
+    frame.stack_floor = thread_stack_floor();
+    frame.stack_floor_known = true;
+  }
   if (frame.depth >= kMaxDepth || here < frame.stack_floor) {
     frame.error = Error::config(
         "cannot validate " + where_undecided(frame) + ": the value nests too deeply to validate (" +
