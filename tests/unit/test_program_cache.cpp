@@ -129,6 +129,23 @@ const std::vector<std::string> kDraft7Instances = {
     R"([1, 2, 3])",
 };
 
+// Whether this test binary can have a cache at all (a GNU build id): the
+// cache tests say so and stop when not.
+bool cache_possible() {
+  if (build_id()) return true;
+  WARN("this test binary has no GNU build id: the cache is off");
+  return false;
+}
+
+// Stores `original` as the only entry of an empty `cache`; its path.
+fs::path store_only_entry(const ProgramCache& cache, const std::string& text, const Validator& original) {
+  cache.store(text, "file:///s.json", {}, original);
+  fs::path entry;
+  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  REQUIRE_FALSE(entry.empty());
+  return entry;
+}
+
 }  // namespace
 
 TEST_CASE("ProgramCache: a draft-07 program read back from its bytes answers exactly as compiled", "[program_cache]") {
@@ -280,10 +297,7 @@ TEST_CASE("Document::from_tape: a parsed tape reads back equal; malformed tapes 
 }
 
 TEST_CASE("ProgramCache: store then load hits; other text, URI or options miss", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   test::ScratchDir dir;
   const ProgramCache cache(dir.path());
   REQUIRE(cache.enabled());
@@ -315,17 +329,12 @@ TEST_CASE("ProgramCache: store then load hits; other text, URI or options miss",
 }
 
 TEST_CASE("ProgramCache: a damaged, truncated or foreign entry is a miss, and the next store mends it", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   test::ScratchDir dir;
   const ProgramCache cache(dir.path());
   const std::string text(kDraft7Schema);
   const Validator original = compile(text);
-  cache.store(text, "file:///s.json", {}, original);
-  fs::path entry;
-  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  const fs::path entry = store_only_entry(cache, text, original);
   const std::string good = test::read_text(entry);
 
   SECTION("a flipped byte in the payload") {
@@ -369,17 +378,12 @@ TEST_CASE("ProgramCache: a damaged, truncated or foreign entry is a miss, and th
 }
 
 TEST_CASE("ProgramCache: a FIFO in an entry's place is a miss, not a wait for a writer", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   test::ScratchDir dir;
   const ProgramCache cache(dir.path());
   const std::string text(kDraft7Schema);
   const Validator original = compile(text);
-  cache.store(text, "file:///s.json", {}, original);
-  fs::path entry;
-  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  const fs::path entry = store_only_entry(cache, text, original);
   fs::remove(entry);
   REQUIRE(::mkfifo(entry.c_str(), 0644) == 0);
   auto loaded = std::async(std::launch::async, [&] { return cache.load(text, "file:///s.json", {}).has_value(); });
@@ -396,17 +400,12 @@ TEST_CASE("ProgramCache: a FIFO in an entry's place is a miss, not a wait for a 
 }
 
 TEST_CASE("ProgramCache: a huge sparse file in an entry's place is refused by its header, not paged in", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   test::ScratchDir dir;
   const ProgramCache cache(dir.path());
   const std::string text(kDraft7Schema);
   const Validator original = compile(text);
-  cache.store(text, "file:///s.json", {}, original);
-  fs::path entry;
-  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  const fs::path entry = store_only_entry(cache, text, original);
   // The good entry, extended with a 256 MiB hole: its header no longer
   // matches the file's size. Mapping it whole (MAP_POPULATE) would fault in
   // every page of the hole; this thread's page faults tell.
@@ -427,10 +426,7 @@ TEST_CASE("ProgramCache: a huge sparse file in an entry's place is refused by it
 }
 
 TEST_CASE("ProgramCache: a loaded program keeps answering when its entry is rewritten or cut in place", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   // The cache itself only renames entries into place, but `cp` over the
   // cache directory (a CI cache restore), a cleaner or an editor writes
   // them in place while a run holds the program. A program that read its
@@ -439,9 +435,7 @@ TEST_CASE("ProgramCache: a loaded program keeps answering when its entry is rewr
   const ProgramCache cache(dir.path());
   const std::string text(kDraft7Schema);
   const Validator original = compile(text);
-  cache.store(text, "file:///s.json", {}, original);
-  fs::path entry;
-  for (const auto& file : fs::directory_iterator(cache.entries_directory())) entry = file.path();
+  const fs::path entry = store_only_entry(cache, text, original);
   const std::string good = test::read_text(entry);
   std::optional<Validator> loaded = cache.load(text, "file:///s.json", {});
   REQUIRE(loaded.has_value());
@@ -454,10 +448,7 @@ TEST_CASE("ProgramCache: a loaded program keeps answering when its entry is rewr
 }
 
 TEST_CASE("ProgramCache: hand-made entries with a right digest are refused or run safely, tapes read in place", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   // What a digest cannot catch: bytes changed by someone who recomputed it.
   // Through load(), so the documents read their tapes where the entry's
   // bytes lie (Document::view_tape), not the copying path from_bytes()
@@ -505,10 +496,7 @@ TEST_CASE("ProgramCache: hand-made entries with a right digest are refused or ru
 }
 
 TEST_CASE("ProgramCache: writes only into directories of its own, not through a planted symlink", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   test::ScratchDir dir;
   const ProgramCache cache(dir.path() / "cache");
   const fs::path elsewhere = dir.path() / "elsewhere";
@@ -552,10 +540,7 @@ TEST_CASE("ProgramCache: an unusable directory costs only the compile", "[progra
 }
 
 TEST_CASE("ProgramCache: a new build keeps three other builds' entries and removes only its own kind of files", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   test::ScratchDir dir;
   const fs::path programs = dir.path() / "programs";
   const std::string entry_name = std::string(32, 'a') + ".fgprog";
@@ -591,10 +576,7 @@ TEST_CASE("ProgramCache: a new build keeps three other builds' entries and remov
 }
 
 TEST_CASE("ProgramCache: from_environment reads FIXTUREGEN_CACHE_DIR, XDG_CACHE_HOME and HOME", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   struct Restore {
     std::vector<std::pair<std::string, std::optional<std::string>>> saved;
     void set(const char* name, const char* value) {
@@ -665,10 +647,7 @@ TEST_CASE("Document: copies and moves keep reading the right storage (short stri
 }
 
 TEST_CASE("ProgramCache: a settled schema file is found by its identity; any write or a fresh file is not", "[program_cache]") {
-  if (!build_id()) {
-    WARN("this test binary has no GNU build id: the cache is off");
-    return;
-  }
+  if (!cache_possible()) return;
   test::ScratchDir dir;
   const ProgramCache cache(dir.path() / "cache");
   const fs::path file = dir.path() / "run.schema.json";
