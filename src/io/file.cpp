@@ -235,7 +235,7 @@ Expected<std::string> read_stream(int fd, std::string_view path, std::uint64_t m
 
 namespace {
 
-// read_file() and read_listed_file(): the file's bytes into `content`.
+// read_file() and read_listed_file_into(): the file's bytes into `content`.
 Expected<void> read_path(const std::string& path, bool stat_first, std::uint64_t max_stream_bytes,
                          std::string& content) {
   struct stat info {};
@@ -261,27 +261,19 @@ Expected<void> read_path(const std::string& path, bool stat_first, std::uint64_t
   return {};
 }
 
-Expected<std::string> read_path(const std::string& path, bool stat_first, std::uint64_t max_stream_bytes) {
+}  // namespace
+
+Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_bytes) {
   std::string content;
-  if (Expected<void> read = read_path(path, stat_first, max_stream_bytes, content); !read) {
+  if (Expected<void> read = read_path(path.native(), true, max_stream_bytes, content); !read) {
     return std::move(read).error();
   }
   return content;
 }
 
-}  // namespace
-
-Expected<std::string> read_file(const fs::path& path, std::uint64_t max_stream_bytes) {
-  return read_path(path.native(), true, max_stream_bytes);
-}
-
-Expected<std::string> read_listed_file(const std::string& path) {
+Expected<void> read_listed_file_into(const std::string& path, std::string& content) {
   // The listing's d_type said "regular file" a moment ago; what open()
   // then gave is checked by the fstat() all the same.
-  return read_path(path, false, kMaxStreamBytes);
-}
-
-Expected<void> read_listed_file_into(const std::string& path, std::string& content) {
   return read_path(path, false, kMaxStreamBytes, content);
 }
 

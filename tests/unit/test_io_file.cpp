@@ -272,22 +272,31 @@ TEST_CASE("io::list_json_file_paths lists as list_json_files, as strings") {
   }
 }
 
-TEST_CASE("io::read_listed_file reads as read_file") {
+TEST_CASE("io::read_listed_file_into reads as read_file, into a reused buffer") {
   test::ScratchDir dir;
   const std::string content("{\"a\": 1}\0\xFF", 10);
   test::write_text(dir.path() / "a.json", content);
-  CHECK(io::read_listed_file((dir.path() / "a.json").string()).value() == content);
-  auto missing = io::read_listed_file((dir.path() / "missing.json").string());
+  test::write_text(dir.path() / "long.json", std::string(5000, 'x'));
+  std::string buffer;
+  REQUIRE(io::read_listed_file_into((dir.path() / "long.json").string(), buffer).has_value());
+  CHECK(buffer == std::string(5000, 'x'));
+  // A shorter file after a longer one: exactly its bytes, nothing left over.
+  REQUIRE(io::read_listed_file_into((dir.path() / "a.json").string(), buffer).has_value());
+  CHECK(buffer == content);
+  auto missing = io::read_listed_file_into((dir.path() / "missing.json").string(), buffer);
   REQUIRE_FALSE(missing.has_value());
   CHECK_THAT(missing.error().message, Catch::Contains("missing.json") && Catch::Contains("No such file"));
-  auto directory = io::read_listed_file(dir.path().string());
+  auto directory = io::read_listed_file_into(dir.path().string(), buffer);
   REQUIRE_FALSE(directory.has_value());
   CHECK_THAT(directory.error().message, Catch::Contains("it is a directory"));
   // Whatever open() gave is checked: a device is still refused (the listing
   // never names one, but the path can change after it).
-  auto device = io::read_listed_file("/dev/zero");
+  auto device = io::read_listed_file_into("/dev/zero", buffer);
   REQUIRE_FALSE(device.has_value());
   CHECK_THAT(device.error().message, Catch::Contains("character device"));
+  // /dev/null reads as empty, also into a buffer that held something.
+  REQUIRE(io::read_listed_file_into("/dev/null", buffer).has_value());
+  CHECK(buffer.empty());
 }
 
 TEST_CASE("io::StagedWrites changes nothing until commit") {

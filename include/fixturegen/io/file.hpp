@@ -25,14 +25,12 @@ inline constexpr std::uint64_t kMaxStreamBytes = std::uint64_t{4} << 30;  // 4 G
 // writer never comes. Errors name the path and the OS reason.
 Expected<std::string> read_file(const std::filesystem::path& path, std::uint64_t max_stream_bytes = kMaxStreamBytes);
 
-// read_file() for a path a listing has just named as a regular file
-// (list_json_file_paths(); validate reads thousands): without read_file()'s
-// stat before opening, which refuses a device before it is opened. What
-// open() gave is checked as read_file() checks it.
-Expected<std::string> read_listed_file(const std::string& path);
-// read_listed_file() into `content`, reusing its storage (validate reads
-// thousands of captures with one buffer per thread). On error `content`
-// holds nothing useful.
+// read_file() for a path a listing (or a stat) has just named as a regular
+// file (list_json_file_paths(); validate reads thousands), into `content`,
+// reusing its storage (one buffer per thread): without read_file()'s stat
+// before opening, which refuses a device before it is opened. What open()
+// gave is checked as read_file() checks it. On error `content` holds
+// nothing useful.
 Expected<void> read_listed_file_into(const std::string& path, std::string& content);
 
 // Reads standard input to its end, as read_file() reads a pipe (a terminal
