@@ -1,5 +1,7 @@
 #include <fixturegen/core/build_id.hpp>
 
+#include <fmt/format.h>
+
 #include <elf.h>
 #include <link.h>
 
@@ -28,14 +30,8 @@ int find_build_id(dl_phdr_info* info, std::size_t /*size*/, void* data) {
       if (desc + desc_size > end) break;
       if (note.n_type == NT_GNU_BUILD_ID && note.n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0 &&
           note.n_descsz > 0) {
-        static constexpr char kHex[] = "0123456789abcdef";
-        std::string hex;
-        for (std::size_t b = 0; b < note.n_descsz; ++b) {
-          const auto byte = static_cast<unsigned char>(desc[b]);
-          hex += kHex[byte >> 4];
-          hex += kHex[byte & 15];
-        }
-        out = std::move(hex);
+        const auto* id = reinterpret_cast<const unsigned char*>(desc);
+        out = fmt::format("{:02x}", fmt::join(id, id + note.n_descsz, ""));
         return 1;
       }
       at = desc + desc_size;

@@ -4,6 +4,8 @@
 #include <fixturegen/core/fast_hash.hpp>
 #include <fixturegen/core/log.hpp>
 
+#include <fmt/format.h>
+
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -35,15 +37,7 @@ constexpr std::size_t kKeptOtherBuilds = 3;
 
 struct ProgramCache::Key {
   unsigned char bytes[kKeyBytes];
-  std::string hex() const {
-    static constexpr char kHex[] = "0123456789abcdef";
-    std::string out;
-    for (const unsigned char b : bytes) {
-      out += kHex[b >> 4];
-      out += kHex[b & 15];
-    }
-    return out;
-  }
+  std::string hex() const { return fmt::format("{:02x}", fmt::join(bytes, "")); }
 };
 
 namespace {
@@ -139,9 +133,14 @@ void prune_other_builds(const fs::path& programs, const std::string& current) {
 // one of them could plant programs/ or a build's directory as a symlink
 // and send this user's entries, and the pruning of old ones, into any
 // directory this user can write.
+uid_t effective_uid() {
+  static const uid_t uid = ::geteuid();  // one syscall per process, not per entry
+  return uid;
+}
+
 bool own_directory(const fs::path& dir) {
   struct stat info {};
-  return ::lstat(dir.c_str(), &info) == 0 && S_ISDIR(info.st_mode) && info.st_uid == ::geteuid();
+  return ::lstat(dir.c_str(), &info) == 0 && S_ISDIR(info.st_mode) && info.st_uid == effective_uid();
 }
 
 // Writes `bytes` to `path` through a temp name and a rename. No fsync: a
@@ -182,85 +181,78 @@ std::string_view header_mismatch(const char* header, const Key& key, std::uint64
   return {};
 }
 
-// Reads a whole entry into memory of its own; false with `why` when it
-// cannot be used (`why` empty: there is none, the usual miss). Read, not
-// mapped: a program's documents read their tapes from these bytes for the
-// whole run, and a mapping dies of SIGBUS when the file is cut in place
-// meanwhile (`cp` over the cache directory, a cleaner); this cache only
-// ever renames entries into place, but not everyone does. The header is
-// read first and the rest only when it names `key` and the file's own
-// size: a huge or sparse file in an entry's place costs one small read.
 // Entries up to this size are read in one go and their header checked
 // afterwards (one read, not two: a run reads one entry per schema); a
 // larger file in an entry's place is judged by its header first, so a
 // huge or sparse one costs a small read.
 constexpr off_t kReadWholeBytes = off_t{4} << 20;
 
-uid_t effective_uid() {
-  static const uid_t uid = ::geteuid();  // one syscall per process, not per entry
-  return uid;
-}
-
 struct EntryBytes {
   std::shared_ptr<const char[]> owner;  // what the program keeps alive
   std::string_view bytes;
 };
 
-bool read_entry(const fs::path& path, const Key& key, EntryBytes& out, std::string& why) {
+std::string os_message(int error) {
+  return std::error_code(error, std::generic_category()).message();  // strerror is not thread-safe
+}
+
+// Why the open file `fd` (`info`: its fstat) cannot be `key`'s entry, as
+// far as can be told before its payload is read; empty when it may be.
+std::string refusal(int fd, const struct stat& info, const Key& key) {
   constexpr off_t kMaxEntryBytes = off_t{1} << 30;
-  auto system_error = [](int error) {
-    return std::error_code(error, std::generic_category()).message();  // strerror is not thread-safe
-  };
+  if (!S_ISREG(info.st_mode)) return "not a regular file";
+  if (info.st_size < static_cast<off_t>(kHeaderBytes) || info.st_size > kMaxEntryBytes) {
+    return "not a cache entry (size " + std::to_string(info.st_size) + " bytes)";
+  }
+  // In a directory others can write to (FIXTUREGEN_CACHE_DIR=/tmp/...),
+  // an entry someone else wrote is not trusted to say what is valid.
+  if (info.st_uid != effective_uid()) return "written by another user";
+  if (info.st_size <= kReadWholeBytes) return {};  // its header is checked once read
+  char header[kHeaderBytes];
+  if (::pread(fd, header, kHeaderBytes, 0) != static_cast<ssize_t>(kHeaderBytes)) return "cannot read its header";
+  return std::string(header_mismatch(header, key, static_cast<std::uint64_t>(info.st_size) - kHeaderBytes));
+}
+
+// The first `size` bytes of `fd`, or null with `why`. Not zero-filled
+// first (the reads overwrite every byte), and from operator new: aligned
+// for a tape (Document::view_tape checks, and copies a tape that is not).
+std::shared_ptr<char[]> read_whole(int fd, std::size_t size, std::string& why) {
+  std::shared_ptr<char[]> bytes = std::make_shared_for_overwrite<char[]>(size);
+  for (std::size_t done = 0; done < size;) {
+    const ssize_t n = ::pread(fd, bytes.get() + done, size - done, static_cast<off_t>(done));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) {
+      why = n < 0 ? os_message(errno) : std::string("cut while being read");
+      return nullptr;
+    }
+    done += static_cast<std::size_t>(n);
+  }
+  return bytes;
+}
+
+// Reads a whole entry into memory of its own; false with `why` when it
+// cannot be used (`why` empty: there is none, the usual miss). Read, not
+// mapped: a program's documents read their tapes from these bytes for the
+// whole run, and a mapping dies of SIGBUS when the file is cut in place
+// meanwhile (`cp` over the cache directory, a cleaner); this cache only
+// ever renames entries into place, but not everyone does. What it returns
+// has a header naming `key` and the file's own size.
+bool read_entry(const fs::path& path, const Key& key, EntryBytes& out, std::string& why) {
   // O_NONBLOCK: a FIFO (or a device) put in an entry's place would
   // otherwise block this open until some writer comes along; a regular
   // file ignores the flag.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
   if (fd < 0) {
-    if (errno != ENOENT) why = system_error(errno);
+    if (errno != ENOENT) why = os_message(errno);
     return false;
   }
   struct stat info {};
-  if (::fstat(fd, &info) != 0) {
-    why = system_error(errno);
-  } else if (!S_ISREG(info.st_mode)) {
-    why = "not a regular file";
-  } else if (info.st_size < static_cast<off_t>(kHeaderBytes) || info.st_size > kMaxEntryBytes) {
-    why = "not a cache entry (size " + std::to_string(info.st_size) + " bytes)";
-  } else if (info.st_uid != effective_uid()) {
-    // In a directory others can write to (FIXTUREGEN_CACHE_DIR=/tmp/...),
-    // an entry someone else wrote is not trusted to say what is valid.
-    why = "written by another user";
-  } else if (char header[kHeaderBytes]; info.st_size > kReadWholeBytes &&
-                                        ::pread(fd, header, kHeaderBytes, 0) != static_cast<ssize_t>(kHeaderBytes)) {
-    why = "cannot read its header";
-  } else if (const std::string_view mismatch =
-                 info.st_size > kReadWholeBytes
-                     ? header_mismatch(header, key, static_cast<std::uint64_t>(info.st_size) - kHeaderBytes)
-                     : std::string_view();
-             !mismatch.empty()) {
-    why = mismatch;
-  } else {
-    // Not zero-filled first (the reads overwrite every byte), and from
-    // operator new: aligned for a tape (Document::view_tape checks, and
-    // copies a tape that is not).
+  why = ::fstat(fd, &info) != 0 ? os_message(errno) : refusal(fd, info, key);
+  if (why.empty()) {
     const auto size = static_cast<std::size_t>(info.st_size);
-    std::shared_ptr<char[]> bytes = std::make_shared_for_overwrite<char[]>(size);
-    std::size_t done = 0;
-    while (done < size) {
-      const ssize_t n = ::pread(fd, bytes.get() + done, size - done, static_cast<off_t>(done));
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) {
-        why = n < 0 ? system_error(errno) : std::string("cut while being read");
-        break;
-      }
-      done += static_cast<std::size_t>(n);
-    }
-    if (done == size) {
-      // A small entry was read whole before its header was looked at.
-      const std::string_view whole_mismatch =
-          header_mismatch(bytes.get(), key, static_cast<std::uint64_t>(info.st_size) - kHeaderBytes);
-      if (whole_mismatch.empty()) out = EntryBytes{bytes, std::string_view(bytes.get(), size)};
-      else why = whole_mismatch;
+    if (std::shared_ptr<char[]> bytes = read_whole(fd, size, why)) {
+      why = header_mismatch(bytes.get(), key, size - kHeaderBytes);
+      if (why.empty()) out = EntryBytes{bytes, std::string_view(bytes.get(), size)};
     }
   }
   ::close(fd);
@@ -301,8 +293,10 @@ std::optional<Validator> ProgramCache::load_by_file(const FileIdentity& file, st
   return load_key(file_key(file, uri, options), options);
 }
 
+fs::path ProgramCache::entry_path(const Key& key) const { return m_entries / (key.hex() + std::string(kEntrySuffix)); }
+
 std::optional<Validator> ProgramCache::load_key(const Key& key, const ValidatorOptions& options) const {
-  const fs::path path = m_entries / (key.hex() + std::string(kEntrySuffix));
+  const fs::path path = entry_path(key);
   auto miss = [&](std::string_view why) -> std::optional<Validator> {
     log::detail("compiled-schema cache: ignoring {}: {}", path.string(), why);
     return std::nullopt;
@@ -377,7 +371,7 @@ void ProgramCache::store_key(const Key& key, const Validator& validator) const {
   entry.append(reinterpret_cast<const char*>(&digest), 8);
   entry.append(reinterpret_cast<const char*>(&size), 8);
   entry.append(*payload);
-  const fs::path path = m_entries / (key.hex() + std::string(kEntrySuffix));
+  const fs::path path = entry_path(key);
   if (!write_entry(path, entry)) log::detail("compiled-schema cache: cannot write {}", path.string());
 }
 

@@ -84,6 +84,7 @@ public:
 private:
   std::optional<Validator> load_key(const Key& key, const ValidatorOptions& options) const;
   void store_key(const Key& key, const Validator& validator) const;
+  std::filesystem::path entry_path(const Key& key) const;
 
   std::filesystem::path m_entries;
 };
