@@ -39,14 +39,12 @@ public:
     m_out.append((8 - m_out.size() % 8) % 8, '\0');
     m_out.append(bytes);
   }
+  void put_bool(bool value) { put<std::uint8_t>(value ? 1 : 0); }
   void put_id(SchemaId id) { put<std::uint32_t>(id); }
+  // A value of a program document; any other (none, or another document's)
+  // makes the program one that cannot be cached.
   void put_value(json::Value value) {
-    if (value.document() == nullptr) {
-      put<std::uint32_t>(kNoDocument);
-      put<std::uint32_t>(0);
-      return;
-    }
-    const std::uint32_t doc = document_of(value.document());
+    const std::uint32_t doc = value.document() == nullptr ? kNoDocument : document_of(value.document());
     if (doc == kNoDocument) m_ok = false;
     put<std::uint32_t>(doc);
     put<std::uint32_t>(value.index());
@@ -105,7 +103,6 @@ public:
 
   bool failed() const { return m_failed; }
   bool at_end() const { return m_rest.empty(); }
-  void fail() { m_failed = true; }
   bool check(bool ok) {
     if (!ok) m_failed = true;
     return ok;
@@ -161,10 +158,9 @@ public:
     }
     return static_cast<std::size_t>(count);
   }
-  json::Value get_value(bool allow_none = false) {
+  json::Value get_value() {
     const auto doc = get<std::uint32_t>();
     const auto index = get<std::uint32_t>();
-    if (doc == kNoDocument && allow_none && index == 0) return {};
     if (m_failed || doc >= m_program.documents.size() || index >= m_program.documents[doc]->node_count()) {
       m_failed = true;
       return {};
@@ -400,7 +396,7 @@ std::optional<std::string> encode_program(const Program& program) {
     out.put<std::uint32_t>(schema.first);
     out.put<std::uint32_t>(schema.last);
     out.put<std::uint32_t>(schema.resource);
-    out.put<std::uint8_t>(schema.has_unevaluated ? 1 : 0);
+    out.put_bool(schema.has_unevaluated);
   });
   out.put_list(program.code, [&](const Instruction& in) {
     out.put<std::uint8_t>(static_cast<std::uint8_t>(in.op));
@@ -412,7 +408,7 @@ std::optional<std::string> encode_program(const Program& program) {
     out.put_value(table.array);
     out.put_list(table.values, [&](json::Value value) { out.put_value(value); });
     put_view_list(out, table.strings);
-    out.put<std::uint8_t>(table.all_strings ? 1 : 0);
+    out.put_bool(table.all_strings);
   });
   out.put_list(program.values, [&](json::Value value) { out.put_value(value); });
   out.put_list(program.divisors, [&](const Divisor& divisor) {
@@ -423,7 +419,7 @@ std::optional<std::string> encode_program(const Program& program) {
   out.put_list(program.bounds, [&](const Bound& bound) {
     out.put<double>(bound.value);
     out.put<std::int64_t>(bound.integer);
-    out.put<std::uint8_t>(bound.is_integer ? 1 : 0);
+    out.put_bool(bound.is_integer);
   });
   out.put_list(program.bound_values, [&](json::Value value) { out.put_value(value); });
   out.put_list(program.regexes, [&](const Regex& regex) { out.put_bytes(regex.source()); });
@@ -438,20 +434,20 @@ std::optional<std::string> encode_program(const Program& program) {
       out.put_id(entry.schema);
     });
     out.put_id(table.additional);
-    out.put<std::uint8_t>(table.additional_false ? 1 : 0);
+    out.put_bool(table.additional_false);
     out.put<std::uint32_t>(table.additional_keyword);
     out.put<std::uint32_t>(table.required_keyword);
     put_view_list(out, table.required);
     out.put<std::uint64_t>(table.required_mask);
     put_view_list(out, table.required_overflow);
-    out.put<std::uint8_t>(table.applies_to_members ? 1 : 0);
+    out.put_bool(table.applies_to_members);
   });
   out.put_list(program.tuples, [&](const TupleTable& table) {
     put_id_list(out, table.items);
     out.put_id(table.additional);
-    out.put<std::uint8_t>(table.additional_false ? 1 : 0);
+    out.put_bool(table.additional_false);
     out.put<std::uint32_t>(table.additional_keyword);
-    out.put<std::uint8_t>(table.is_prefix_items ? 1 : 0);
+    out.put_bool(table.is_prefix_items);
   });
   out.put_list(program.contains, [&](const ContainsTable& table) {
     out.put_id(table.schema);
@@ -459,7 +455,7 @@ std::optional<std::string> encode_program(const Program& program) {
     out.put<std::uint64_t>(table.max);
     out.put<std::uint32_t>(table.min_keyword);
     out.put<std::uint32_t>(table.max_keyword);
-    out.put<std::uint8_t>(table.has_max ? 1 : 0);
+    out.put_bool(table.has_max);
   });
   out.put_list(program.dependent_required, [&](const std::vector<DependentRequiredEntry>& entries) {
     out.put_list(entries, [&](const DependentRequiredEntry& entry) {
@@ -490,7 +486,7 @@ std::optional<std::string> encode_program(const Program& program) {
     });
   });
   out.put_id(program.root);
-  out.put<std::uint8_t>(program.uses_dynamic_scope ? 1 : 0);
+  out.put_bool(program.uses_dynamic_scope);
   return out.take();
 }
 
