@@ -14,7 +14,6 @@ namespace {
 
 using OrderedJson = nlohmann::ordered_json;
 
-
 // "PATH:LINE:COLUMN: " when the value's position is known, so editors and
 // CI annotations can jump to it; "" otherwise.
 std::string location_prefix(const std::string& path, const std::optional<json::SourcePosition>& position) {
@@ -103,8 +102,6 @@ OrderedJson json_coverage(const scenario::CoverageReport& report) {
   }
   return OrderedJson{{"types", std::move(types)}, {"commands_without_scenarios", report.commands_without_scenarios}};
 }
-
-
 
 }  // namespace
 

@@ -188,13 +188,19 @@ void Document::take_views_of(const Document& other) {
   m_string_size = other.m_string_size;
 }
 
-std::optional<Document> Document::from_tape(std::string_view nodes, std::string_view strings) {
+std::optional<std::uint32_t> Document::tape_length(std::string_view nodes) {
   if (nodes.empty() || nodes.size() % sizeof(Node) != 0 ||
       nodes.size() / sizeof(Node) > std::numeric_limits<std::uint32_t>::max()) {
     return std::nullopt;
   }
+  return static_cast<std::uint32_t>(nodes.size() / sizeof(Node));
+}
+
+std::optional<Document> Document::from_tape(std::string_view nodes, std::string_view strings) {
+  const std::optional<std::uint32_t> length = tape_length(nodes);
+  if (!length) return std::nullopt;
+  const std::uint32_t count = *length;
   Document doc;
-  const auto count = static_cast<std::uint32_t>(nodes.size() / sizeof(Node));
   // Node by node: `nodes` may sit at any address, and a vector resized
   // first would be zero-filled only to be overwritten.
   doc.m_nodes.reserve(count);
@@ -211,12 +217,11 @@ std::optional<Document> Document::from_tape(std::string_view nodes, std::string_
 
 std::optional<Document> Document::view_tape(std::string_view nodes, std::string_view strings,
                                             std::shared_ptr<const void> keep_alive) {
-  if (nodes.empty() || nodes.size() % sizeof(Node) != 0 ||
-      nodes.size() / sizeof(Node) > std::numeric_limits<std::uint32_t>::max() || !keep_alive ||
-      reinterpret_cast<std::uintptr_t>(nodes.data()) % alignof(Node) != 0) {
+  const std::optional<std::uint32_t> length = tape_length(nodes);
+  if (!length || !keep_alive || reinterpret_cast<std::uintptr_t>(nodes.data()) % alignof(Node) != 0) {
     return std::nullopt;
   }
-  const auto count = static_cast<std::uint32_t>(nodes.size() / sizeof(Node));
+  const std::uint32_t count = *length;
   // The bytes hold Nodes written by tape_nodes() of this same build: read
   // them in place (the type is trivially copyable and the address aligned).
   const auto* data = reinterpret_cast<const Node*>(nodes.data());

@@ -186,12 +186,12 @@ Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const s
   // file: the text is only hashed, and parsed (copied) on a cache miss.
   thread_local std::string buffer;
   if (Expected<void> read = io::read_listed_file_into(file.string(), buffer); !read) return std::move(read).error();
-  const std::string* text = &buffer;
-  if (std::optional<schema::Validator> cached = m_cache.load(*text, uri, m_options)) {
+  const std::string& text = buffer;
+  if (std::optional<schema::Validator> cached = m_cache.load(text, uri, m_options)) {
     m_cache.remember_file(*identity, uri, m_options, *cached);
     return std::make_unique<schema::Validator>(std::move(*cached));
   }
-  Expected<std::shared_ptr<const json::Document>> document = parse_schema(*text, file.generic_string());
+  Expected<std::shared_ptr<const json::Document>> document = parse_schema(text, file.generic_string());
   if (!document) return std::move(document).error();
   Expected<schema::Validator> validator = schema::Validator::compile(*document, uri, *m_store, m_options);
   if (!validator) {
@@ -199,7 +199,7 @@ Expected<std::unique_ptr<schema::Validator>> TypeSchemas::load_validator(const s
     std::string message = fmt::format("schema {}: {}", file.generic_string(), error.message);
     return schema_compile_error(std::move(error), std::move(message));
   }
-  m_cache.store(*text, uri, m_options, *validator);
+  m_cache.store(text, uri, m_options, *validator);
   m_cache.remember_file(*identity, uri, m_options, *validator);
   return std::make_unique<schema::Validator>(std::move(*validator));
 }

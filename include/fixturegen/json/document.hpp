@@ -222,6 +222,9 @@ private:
   // Takes `other`'s views when they point into memory kept alive, else
   // views this document's own copy.
   void take_views_of(const Document& other);
+  // How many whole nodes `nodes` holds; nullopt for none, a partial one or
+  // more than a tape can index.
+  static std::optional<std::uint32_t> tape_length(std::string_view nodes);
   static bool tape_is_valid(const Node* nodes, std::uint32_t count, std::size_t string_size);
 
   // The tape when built or copied here (DocumentBuilder writes these).
